@@ -1,0 +1,122 @@
+/* Guarded output buffers: guard zones on both sides of the output, and a
+ * marker in every element so that elements never written are found. */
+#include "grade.h"
+#include "internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { GUARD = 64 }; /* elements of guard zone on each side */
+
+/* Bit patterns no correct output holds: two NaN payloads for floats, and
+ * an integer far outside any label or index. */
+static const uint32_t ZONE_MARK = 0x7fc0beefu;
+static const uint32_t FLOAT_UNWRITTEN = 0x7fc0deadu;
+static const uint32_t INT_UNWRITTEN = 0x80001234u;
+
+typedef struct header {
+    size_t n;
+    bool marked;         /* elements start as `unwritten` */
+    uint32_t unwritten;
+    float *prefill;      /* copy of the initial values, or NULL */
+    uint32_t zone[GUARD]; /* the data follows, then GUARD more words */
+} header;
+
+static header *header_of(const void *buf)
+{
+    return (header *)((char *)buf - offsetof(header, zone) - GUARD * sizeof(uint32_t));
+}
+
+static uint32_t *alloc_words(size_t n, bool marked, uint32_t unwritten)
+{
+    header *h = malloc(sizeof *h + (n + GUARD) * sizeof(uint32_t));
+    if (!h)
+        dk_fatal("grader: out of memory for a guarded buffer of %zu elements", n);
+    *h = (header){.n = n, .marked = marked, .unwritten = unwritten};
+    uint32_t *data = h->zone + GUARD;
+    for (size_t i = 0; i < GUARD; i++)
+        h->zone[i] = data[n + i] = ZONE_MARK;
+    for (size_t i = 0; i < n; i++)
+        data[i] = unwritten;
+    return data;
+}
+
+float *dk_guard_floats(size_t n)
+{
+    return (float *)alloc_words(n, true, FLOAT_UNWRITTEN);
+}
+
+int *dk_guard_ints(size_t n)
+{
+    return (int *)alloc_words(n, true, INT_UNWRITTEN);
+}
+
+float *dk_guard_floats_prefilled(size_t n, dk_rng *rng)
+{
+    float *buf = (float *)alloc_words(n, false, 0);
+    header *h = header_of(buf);
+    if (!(h->prefill = malloc((n ? n : 1) * sizeof(float))))
+        dk_fatal("grader: out of memory for a guarded buffer of %zu elements", n);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = h->prefill[i] = dk_rng_range(rng, -1, 1);
+    return buf;
+}
+
+const float *dk_guard_prefill(const float *buf)
+{
+    return header_of(buf)->prefill;
+}
+
+/* Index (in the zone) of the corrupted word nearest the data, or -1. */
+static long damaged(const uint32_t *zone, bool before)
+{
+    for (size_t k = 0; k < GUARD; k++) {
+        size_t i = before ? GUARD - 1 - k : k;
+        if (zone[i] != ZONE_MARK)
+            return (long)i;
+    }
+    return -1;
+}
+
+void dk_guard_check(const void *buf, dk_shape shape, const char *what_fmt, ...)
+{
+    const header *h = header_of(buf);
+    const uint32_t *data = buf;
+    char what[512], shp[160];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
+    dk_describe_element(shape, 0, shp, sizeof shp);
+    const char *shape_part = strstr(shp, "shape ");
+
+    long b = damaged(h->zone, true), a = damaged(data + h->n, false);
+    if (b >= 0)
+        dk_test_fail(DK_WRONG_SHAPE, "%s wrote before the start of its output: element [%ld] "
+                     "(expected output %s, %zu elements)", what, b - GUARD, shape_part, h->n);
+    if (a >= 0)
+        dk_test_fail(DK_WRONG_SHAPE, "%s wrote past the end of its output: element [%zu] "
+                     "(expected output %s, %zu elements)", what, h->n + (size_t)a,
+                     shape_part, h->n);
+    size_t missing = 0, first = 0;
+    for (size_t i = 0; h->marked && i < h->n; i++)
+        if (data[i] == h->unwritten && missing++ == 0)
+            first = i;
+    if (missing) {
+        char where[160];
+        dk_describe_element(shape, first, where, sizeof where);
+        dk_test_fail(DK_WRONG_SHAPE, "%s never wrote %s (%zu of %zu elements unwritten)",
+                     what, where, missing, h->n);
+    }
+}
+
+void dk_guard_free(void *buf)
+{
+    if (!buf)
+        return;
+    header *h = header_of(buf);
+    free(h->prefill);
+    free(h);
+}

@@ -1,0 +1,35 @@
+/* What the parts of the grader core share with each other, not with tests. */
+#ifndef DLKIT_GRADER_INTERNAL_H
+#define DLKIT_GRADER_INTERNAL_H
+
+#include <stdbool.h>
+
+/* Environment variable naming the run's evidence folder (runner.c creates
+ * it; each test's process writes into it, see worker.c). */
+#define DK_EVIDENCE_ENV "DK_GRADE_EVIDENCE"
+
+/* File names in the evidence folder: "<test>.end" when the body returned,
+ * "<test>.oom" when an allocation failed under the memory limit,
+ * "<test>.out" what the test printed. */
+#define DK_END_SUFFIX ".end"
+#define DK_OOM_SUFFIX ".oom"
+#define DK_OUT_SUFFIX ".out"
+
+/* Limits of one test's process. */
+#define DK_MEMORY_LIMIT ((size_t)2 << 30)  /* address space, bytes */
+#define DK_OUTPUT_LIMIT ((size_t)16 << 20) /* bytes written to any file */
+
+#include "grade.h"
+
+#include <stddef.h>
+
+/* "element [2, 1] of shape (4, 3)" for the flat index of an element. */
+void dk_describe_element(dk_shape shape, size_t flat, char *buf, size_t len);
+
+/* Where a failed check goes instead of Criterion: `make debug` prints it
+ * and aborts (so gdb stops there), the kit's own tests catch it. The
+ * handler must not return. NULL restores Criterion. */
+typedef void (*dk_fail_handler)(const char *message);
+void dk_set_fail_handler(dk_fail_handler handler);
+
+#endif

@@ -1,0 +1,355 @@
+/* main() of every chapter's test program.
+ *
+ *   tests --results FILE [--only a,b] [--jobs N]  run, write results
+ *   tests --list                                   tests in declared order
+ *   tests --run NAME                               one test in this process
+ *
+ * Criterion runs each test in its own process; its report hooks tell this
+ * process how each one ended (status, signal, timeout). A test passes only
+ * when Criterion says so AND its evidence file says its body returned
+ * (worker.c). The results file has one line per test, in declared order:
+ *   chapter/test  points  max  passed|failed  kind  message  hint
+ * with tabs between fields and \t, \n, \\ escaped inside them. */
+#include "blas.h"
+#include "files.h"
+#include "grade.h"
+#include "internal.h"
+
+#include <criterion/hooks.h>
+#include <criterion/logging.h>
+#include <criterion/options.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef DK_CHAPTER
+#error "compile with -DDK_CHAPTER='\"NN-topic\"'"
+#endif
+
+typedef struct outcome {
+    struct criterion_test *test;
+    const dk_graded *graded;
+    bool selected;       /* to run (all, or those named by --only) */
+    bool ended;          /* a hook reported its end */
+    bool passed, timed_out;
+    int signal, exit_code;
+    char failure[2048];  /* first failed check */
+} outcome;
+
+static outcome *tests;
+static size_t ntests;
+
+/* ---- The graded tests, in declared order ----------------------------- */
+
+static int by_declaration(const void *a, const void *b)
+{
+    const struct criterion_test_extra_data *x = ((const outcome *)a)->test->data;
+    const struct criterion_test_extra_data *y = ((const outcome *)b)->test->data;
+    int c = strcmp(x->file_, y->file_);
+    return c ? c : (x->line_ > y->line_) - (x->line_ < y->line_);
+}
+
+static void collect(struct criterion_test_set *set)
+{
+    tests = calloc(set->tests, sizeof *tests);
+    if (!tests)
+        dk_fatal("grader: out of memory");
+    for (struct criterion_ordered_set_node *s = set->suites->first; s; s = s->next) {
+        struct criterion_suite_set *suite = (void *)(s + 1);
+        for (struct criterion_ordered_set_node *t = suite->tests->first; t; t = t->next) {
+            struct criterion_test *test = (void *)(t + 1);
+            if (test->data->data)
+                tests[ntests++] = (outcome){.test = test, .graded = test->data->data};
+        }
+    }
+    qsort(tests, ntests, sizeof *tests, by_declaration);
+}
+
+static outcome *find(const char *name)
+{
+    for (size_t i = 0; i < ntests; i++)
+        if (strcmp(tests[i].graded->name, name) == 0)
+            return &tests[i];
+    return NULL;
+}
+
+/* ---- Criterion's report hooks (in this process) ----------------------- */
+
+ReportHook(POST_TEST)(struct criterion_test_stats *stats)
+{
+    outcome *o = find(stats->test->name);
+    if (!o)
+        return;
+    o->ended = true;
+    o->passed = stats->test_status == CR_STATUS_PASSED;
+    o->timed_out = stats->timed_out;
+    o->exit_code = stats->exit_code;
+    for (struct criterion_assert_stats *a = stats->asserts; a; a = a->next)
+        if (!a->passed && !o->failure[0])
+            snprintf(o->failure, sizeof o->failure, "%s", a->message);
+}
+
+ReportHook(TEST_CRASH)(struct criterion_test_stats *stats)
+{
+    outcome *o = find(stats->test->name);
+    if (o) {
+        o->ended = true;
+        o->signal = stats->signal;
+    }
+}
+
+/* ---- Judging one test ------------------------------------------------ */
+
+static char evidence[4096];
+
+static bool evidence_exists(const outcome *o, const char *suffix)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s%s", evidence, o->graded->name, suffix);
+    return access(path, F_OK) == 0;
+}
+
+static const char *signal_meaning(int sig)
+{
+    switch (sig) {
+    case SIGSEGV: return "a read or write outside an array, or through a NULL pointer?";
+    case SIGBUS: return "a misaligned or invalid memory access";
+    case SIGFPE: return "an integer division by zero?";
+    case SIGABRT: return "abort() or a failed assert()";
+    case SIGXFSZ: return "it wrote more output than the test allows";
+    case SIGKILL: return "killed, probably for using too much memory or time";
+    default: return "";
+    }
+}
+
+/* kind and message of a test's result; kind "passed" when it passed. */
+static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t mlen)
+{
+    bool passed = o->ended && !o->signal && !o->timed_out && !o->failure[0] && o->passed &&
+                  evidence_exists(o, DK_END_SUFFIX);
+    *msg = '\0';
+    if (passed) {
+        snprintf(kind, klen, "passed");
+    } else if (evidence_exists(o, DK_OOM_SUFFIX)) { /* the cause of what followed */
+        snprintf(kind, klen, "out of memory");
+        snprintf(msg, mlen, "an allocation failed under the test's %zu MiB limit (an "
+                 "allocation that never stops, or a size computed wrong?)",
+                 DK_MEMORY_LIMIT >> 20);
+    } else if (!o->ended) {
+        snprintf(kind, klen, "crash");
+        snprintf(msg, mlen, "the test's process vanished without a report");
+    } else if (o->signal) {
+        snprintf(kind, klen, "crash");
+        snprintf(msg, mlen, "crashed with signal %d (%s): %s", o->signal,
+                 strsignal(o->signal), signal_meaning(o->signal));
+    } else if (o->timed_out) {
+        snprintf(kind, klen, "timeout");
+        snprintf(msg, mlen, "did not finish within %g s (an endless loop?)",
+                 o->test->data->timeout);
+    } else if (o->failure[0]) {
+        const char *colon = strstr(o->failure, ": ");
+        snprintf(kind, klen, "%.*s", colon ? (int)(colon - o->failure) : 11,
+                 colon ? o->failure : DK_WRONG_VALUE);
+        snprintf(msg, mlen, "%s", colon ? colon + 2 : o->failure);
+    } else {
+        snprintf(kind, klen, "exited");
+        snprintf(msg, mlen, "the process ended (exit status %d) before the test finished: "
+                 "code under test must return, not call exit()", o->exit_code);
+    }
+}
+
+/* The first lines the code under test printed, appended to a failure. */
+static void append_output(const outcome *o, char *msg, size_t mlen)
+{
+    char path[4200], buf[1200];
+    snprintf(path, sizeof path, "%s/%s%s", evidence, o->graded->name, DK_OUT_SUFFIX);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    bool more = fgetc(f) != EOF;
+    fclose(f);
+    buf[n] = '\0';
+    if (n == 0)
+        return;
+    size_t len = strlen(msg);
+    snprintf(msg + len, mlen - len, "\n--- your code printed ---\n%s%s", buf,
+             more ? "\n[...]" : "");
+}
+
+/* ---- The results file ------------------------------------------------ */
+
+static void put_field(FILE *f, const char *s, bool last)
+{
+    for (; *s; s++) {
+        if (*s == '\t') fputs("\\t", f);
+        else if (*s == '\n') fputs("\\n", f);
+        else if (*s == '\\') fputs("\\\\", f);
+        else if (*s != '\r') fputc(*s, f);
+    }
+    fputc(last ? '\n' : '\t', f);
+}
+
+static void write_result(FILE *f, const outcome *o)
+{
+    char kind[64], msg[4096], pts[32], max[32];
+    judge(o, kind, sizeof kind, msg, sizeof msg);
+    bool passed = strcmp(kind, "passed") == 0;
+    if (!passed)
+        append_output(o, msg, sizeof msg);
+    snprintf(pts, sizeof pts, "%d", passed ? o->graded->points : 0);
+    snprintf(max, sizeof max, "%d", o->graded->points);
+    fprintf(f, "%s/", DK_CHAPTER);
+    put_field(f, o->graded->name, false);
+    put_field(f, pts, false);
+    put_field(f, max, false);
+    put_field(f, passed ? "passed" : "failed", false);
+    put_field(f, kind, false);
+    put_field(f, msg, false);
+    put_field(f, o->graded->hint, true);
+}
+
+static void write_results(const char *path)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        dk_fatal("grader: cannot write %s", tmp);
+    for (size_t i = 0; i < ntests; i++)
+        if (tests[i].selected)
+            write_result(f, &tests[i]);
+    if (fclose(f) != 0 || rename(tmp, path) != 0)
+        dk_fatal("grader: cannot write %s", path);
+}
+
+/* ---- Running ----------------------------------------------------------- */
+
+static void remove_evidence(void)
+{
+    DIR *d = opendir(evidence);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", evidence, e->d_name);
+        if (e->d_name[0] != '.')
+            unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(evidence);
+}
+
+/* Marks the tests to run; returns the Criterion pattern that selects them
+ * (NULL: all). only is a comma-separated list of test names. */
+static char *select_tests(const char *only)
+{
+    for (size_t i = 0; i < ntests; i++)
+        tests[i].selected = !only;
+    if (!only)
+        return NULL;
+    size_t len = strlen(only) + 16;
+    char *pattern = malloc(len), *names = strdup(only);
+    if (!pattern || !names)
+        dk_fatal("grader: out of memory");
+    int n = snprintf(pattern, len, "graded/@(");
+    for (char *save, *name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+        outcome *o = find(name);
+        if (!o)
+            dk_fatal("grader: no test named %s in chapter %s", name, DK_CHAPTER);
+        o->selected = true;
+        n += snprintf(pattern + n, len - (size_t)n, "%s%s", pattern[n - 1] == '(' ? "" : "|", name);
+    }
+    snprintf(pattern + n, len - (size_t)n, ")");
+    free(names);
+    return pattern;
+}
+
+static int run_all(struct criterion_test_set *set, const char *results,
+                   const char *only, size_t jobs)
+{
+    snprintf(evidence, sizeof evidence, "%s.evidence.XXXXXX", results);
+    dk_err err;
+    if (!dk_mkdirs_for(results, &err))
+        dk_fatal("%s", err.msg);
+    if (!mkdtemp(evidence))
+        dk_fatal("grader: cannot create %s", evidence);
+    setenv(DK_EVIDENCE_ENV, evidence, 1);
+    char *pattern = select_tests(only);
+    criterion_options.logging_threshold = CRITERION_LOG_LEVEL_QUIET;
+    criterion_options.pattern = pattern;
+    criterion_options.jobs = jobs;
+    criterion_options.no_early_exit = true;
+    criterion_run_all_tests(set);
+    write_results(results);
+    remove_evidence();
+    free(pattern);
+    return 0;
+}
+
+static void print_and_abort(const char *message)
+{
+    fprintf(stderr, "FAILED: %s\n", message);
+    abort();
+}
+
+/* `make debug`: the body alone in this process, under gdb or sanitizers;
+ * a failed check aborts, so that gdb stops where it failed. */
+static int run_standalone(const char *name)
+{
+    outcome *o = find(name);
+    if (!o) {
+        fprintf(stderr, "no test named %s in chapter %s (see --list)\n", name, DK_CHAPTER);
+        return 2;
+    }
+    dk_set_fail_handler(print_and_abort);
+    setvbuf(stdout, NULL, _IONBF, 0); /* what the code prints shows before a crash */
+    fprintf(stderr, "%s/%s (seed %llu; SEED=n replays another)\n", DK_CHAPTER, name,
+            (unsigned long long)dk_test_seed());
+    o->graded->body();
+    fprintf(stderr, "PASSED\n");
+    return 0;
+}
+
+/* The catalogue: name, points, timeout, hint, one test per line. */
+static void list(void)
+{
+    for (size_t i = 0; i < ntests; i++) {
+        printf("%s\t%d\t%g\t", tests[i].graded->name, tests[i].graded->points,
+               tests[i].test->data->timeout);
+        put_field(stdout, tests[i].graded->hint, true);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    dk_blas_init(argv, 1);
+    const char *results = NULL, *only = NULL, *single = NULL;
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    bool listing = false;
+    for (int i = 1; i < argc; i++) {
+        bool has = i + 1 < argc;
+        if (!strcmp(argv[i], "--results") && has) results = argv[++i];
+        else if (!strcmp(argv[i], "--only") && has) only = argv[++i];
+        else if (!strcmp(argv[i], "--run") && has) single = argv[++i];
+        else if (!strcmp(argv[i], "--jobs") && has) jobs = atol(argv[++i]);
+        else if (!strcmp(argv[i], "--list")) listing = true;
+        else dk_fatal("usage: %s --results FILE [--only a,b] [--jobs N] | --list | --run NAME",
+                      argv[0]);
+    }
+    struct criterion_test_set *set = criterion_initialize();
+    collect(set);
+    int status = 0;
+    if (listing)
+        list();
+    else if (single)
+        status = run_standalone(single);
+    else if (results)
+        status = run_all(set, results, only, jobs > 0 ? (size_t)jobs : 1);
+    else
+        dk_fatal("%s: say --results FILE, --list or --run NAME", argv[0]);
+    criterion_finalize(set);
+    return status;
+}

@@ -1,0 +1,344 @@
+/* dlkit-report: turns the chapters' results.tsv files into what people read.
+ *
+ *   dlkit-report --out DIR --src SRC [--tests] [--strict] CHAPTER...
+ *       the terminal table (per test too with --tests), the first failure
+ *       of each chapter in full, the next thing to do; writes
+ *       DIR/results.json (Gradescope's format) and DIR/summary.json.
+ *       Exit status 0; with --strict, 1 when some test failed.
+ *   dlkit-report --out DIR --hint CHAPTER
+ *       the hint of the chapter's first failing test, and nothing else.
+ *
+ * A results.tsv line: chapter/test points max passed|failed kind message
+ * hint, tab-separated, with \t \n \\ escaped (grader/core/runner.c). */
+#include "error.h"
+#include "files.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct result {
+    char *name, *kind, *message, *hint; /* name is "chapter/test" */
+    int points, max;
+    bool passed;
+} result;
+
+typedef struct chapter {
+    const char *name;
+    result *tests;
+    size_t ntests;
+    int points, max;
+    size_t passed;
+} chapter;
+
+/* ---- Reading --------------------------------------------------------- */
+
+/* Undoes the escapes of one field in place. */
+static char *unescape(char *s)
+{
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return s;
+}
+
+/* One line, cut into its 7 tab-separated fields. */
+static bool parse_line(char *line, result *r)
+{
+    char *field[7];
+    for (int i = 0; i < 7; i++) {
+        field[i] = line;
+        char *tab = strchr(line, '\t');
+        if ((tab == NULL) != (i == 6))
+            return false;
+        if (tab)
+            *tab = '\0', line = tab + 1;
+    }
+    *r = (result){unescape(field[0]), unescape(field[4]), unescape(field[5]),
+                  unescape(field[6]), atoi(field[1]), atoi(field[2]),
+                  strcmp(field[3], "passed") == 0};
+    return true;
+}
+
+static void read_chapter(const char *out, chapter *ch)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/results.tsv", out, ch->name);
+    dk_err err;
+    char *text = dk_read_file(path, NULL, &err); /* kept: the results point into it */
+    if (!text)
+        dk_fatal("%s (was the chapter graded?)", err.msg);
+    size_t lines = 0;
+    for (const char *c = text; *c; c++)
+        lines += *c == '\n';
+    if (!(ch->tests = calloc(lines + 1, sizeof *ch->tests)))
+        dk_fatal("out of memory reading %s", path);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        result *r = &ch->tests[ch->ntests];
+        if (!parse_line(line, r))
+            dk_fatal("%s: malformed line %zu", path, ch->ntests + 1);
+        ch->ntests++;
+        ch->points += r->points;
+        ch->max += r->max;
+        ch->passed += r->passed;
+    }
+}
+
+static const result *first_failure(const chapter *ch)
+{
+    for (size_t i = 0; i < ch->ntests; i++)
+        if (!ch->tests[i].passed)
+            return &ch->tests[i];
+    return NULL;
+}
+
+/* ---- The terminal ---------------------------------------------------- */
+
+static bool color;
+
+static const char *paint(const char *code)
+{
+    return color ? code : "";
+}
+#define GREEN paint("\033[32m")
+#define RED paint("\033[31m")
+#define BOLD paint("\033[1m")
+#define RESET paint("\033[0m")
+
+static const char *test_name(const result *r)
+{
+    const char *slash = strchr(r->name, '/');
+    return slash ? slash + 1 : r->name;
+}
+
+/* "01" of "01-perceptron": what CH= takes. */
+static void short_name(const char *chapter_name, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.*s", (int)strcspn(chapter_name, "-"), chapter_name);
+}
+
+static void print_tests(const chapter *ch)
+{
+    for (size_t i = 0; i < ch->ntests; i++) {
+        const result *r = &ch->tests[i];
+        printf("    %s%s%s %-28s %3d/%-3d %s\n", r->passed ? GREEN : RED,
+               r->passed ? "PASS" : "FAIL", RESET, test_name(r), r->points, r->max,
+               r->passed ? "" : r->kind);
+    }
+}
+
+static void print_failure(const chapter *ch, const result *r)
+{
+    printf("\n%s%s%s: first failure, %s (%d points):\n", BOLD, ch->name, RESET,
+           test_name(r), r->max);
+    printf("  %s: ", r->kind);
+    size_t len = strlen(r->message);
+    while (len > 0 && r->message[len - 1] == '\n')
+        len--;
+    for (size_t i = 0; i < len; i++)
+        fputs(r->message[i] == '\n' ? "\n  " : (char[2]){r->message[i], 0}, stdout);
+    printf("\n");
+}
+
+/* What to do next, for the first chapter with a failure. */
+static void print_next(const chapter *ch, const result *r)
+{
+    char ch_short[16];
+    short_name(ch->name, ch_short, sizeof ch_short);
+    if (strcmp(r->kind, "not implemented") == 0) {
+        char func[128], file[512];
+        if (sscanf(r->message, "%127s (in %511[^)])", func, file) == 2) {
+            printf("\nNext: write %s in %s, then run `make grade CH=%s`.\n", func, file,
+                   ch_short);
+            return;
+        }
+    }
+    if (strcmp(r->kind, "build error") == 0 || strcmp(r->kind, "forbidden call") == 0) {
+        printf("\nNext: fix the build of chapter %s (above), then run `make grade CH=%s`.\n",
+               ch_short, ch_short);
+        return;
+    }
+    printf("\nNext: fix %s. `make hint CH=%s` gives a hint; `make debug CH=%s TEST=%s` "
+           "runs it alone under gdb.\n", test_name(r), ch_short, ch_short, test_name(r));
+}
+
+static void print_report(const chapter *chs, size_t n, const char *src, bool per_test)
+{
+    printf("%sdlkit grade%s: %s/\n\n", BOLD, RESET, src);
+    int points = 0, max = 0;
+    for (size_t i = 0; i < n; i++) {
+        const chapter *ch = &chs[i];
+        bool full = ch->points == ch->max;
+        printf("  %-20s %s%3d/%-3d%s  %zu of %zu tests passed\n", ch->name,
+               full ? GREEN : RED, ch->points, ch->max, RESET, ch->passed, ch->ntests);
+        if (per_test)
+            print_tests(ch);
+        points += ch->points, max += ch->max;
+    }
+    if (n > 1)
+        printf("  %-20s %3d/%-3d\n", "total", points, max);
+    const chapter *next = NULL;
+    const result *next_failure = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const result *r = first_failure(&chs[i]);
+        if (r && !next)
+            next = &chs[i], next_failure = r;
+        if (r)
+            print_failure(&chs[i], r);
+    }
+    if (next) {
+        print_next(next, next_failure);
+    } else {
+        char ch_short[16];
+        short_name(chs[n - 1].name, ch_short, sizeof ch_short);
+        printf("\nEvery test passed. Next: `make train CH=%s` to watch your code learn, "
+               "then `make plot CH=%s`.\n", ch_short, ch_short);
+    }
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c < 0x20 || *c >= 0x7f) /* bytes as code points: always valid JSON */
+            fprintf(f, "\\u%04x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
+static FILE *open_tmp(const char *out, const char *name, char *path, char *tmp)
+{
+    snprintf(path, 4096, "%s/%s", out, name);
+    snprintf(tmp, 4200, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        dk_fatal("cannot write %s", tmp);
+    return f;
+}
+
+static void close_rename(FILE *f, const char *path, const char *tmp)
+{
+    if (fclose(f) != 0 || rename(tmp, path) != 0)
+        dk_fatal("cannot write %s", path);
+}
+
+static void write_gradescope(const char *out, const chapter *chs, size_t n)
+{
+    char path[4096], tmp[4200];
+    FILE *f = open_tmp(out, "results.json", path, tmp);
+    int points = 0;
+    for (size_t i = 0; i < n; i++)
+        points += chs[i].points;
+    fprintf(f, "{\n  \"score\": %d,\n  \"tests\": [", points);
+    const char *sep = "\n";
+    for (size_t i = 0; i < n; i++)
+        for (size_t t = 0; t < chs[i].ntests; t++, sep = ",\n") {
+            const result *r = &chs[i].tests[t];
+            fprintf(f, "%s    {\"name\": ", sep);
+            json_string(f, r->name);
+            fprintf(f, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
+                    r->points, r->max, r->passed ? "passed" : "failed");
+            char *output = malloc(strlen(r->kind) + strlen(r->message) + strlen(r->hint) + 16);
+            if (!output)
+                dk_fatal("out of memory");
+            if (r->passed)
+                sprintf(output, "passed");
+            else
+                sprintf(output, "%s: %s\nHint: %s", r->kind, r->message, r->hint);
+            json_string(f, output);
+            free(output);
+            fputc('}', f);
+        }
+    fprintf(f, "\n  ]\n}\n");
+    close_rename(f, path, tmp);
+}
+
+static void write_summary(const char *out, const char *src, const chapter *chs, size_t n)
+{
+    char path[4096], tmp[4200];
+    FILE *f = open_tmp(out, "summary.json", path, tmp);
+    int points = 0, max = 0;
+    for (size_t i = 0; i < n; i++)
+        points += chs[i].points, max += chs[i].max;
+    fprintf(f, "{\n  \"source\": ");
+    json_string(f, src);
+    fprintf(f, ",\n  \"score\": %d,\n  \"max_score\": %d,\n  \"chapters\": [", points, max);
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%s\n    {\"chapter\": \"%s\", \"score\": %d, \"max_score\": %d, "
+                "\"tests\": %zu, \"passed\": %zu}", i ? "," : "", chs[i].name,
+                chs[i].points, chs[i].max, chs[i].ntests, chs[i].passed);
+    fprintf(f, "\n  ]\n}\n");
+    close_rename(f, path, tmp);
+}
+
+/* ---- main ---------------------------------------------------------------- */
+
+static int hint(const chapter *ch)
+{
+    const result *r = first_failure(ch);
+    char ch_short[16];
+    short_name(ch->name, ch_short, sizeof ch_short);
+    if (!r) {
+        printf("Every test of %s passes: no hint needed.\n", ch->name);
+        return 0;
+    }
+    int shown = (int)strcspn(r->message, "\n"); /* the failure's first line */
+    printf("%s (%d points), the first failing test of %s:\n  %s: %.*s%s\n\nHint: %s\n",
+           test_name(r), r->max, ch->name, r->kind, shown, r->message,
+           r->message[shown] ? " [...]" : "", r->hint);
+    printf("\n(`make grade CH=%s` shows the whole failure.)\n", ch_short);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *out = NULL, *src = "exercises";
+    bool per_test = false, want_hint = false, strict = false;
+    int first = 1;
+    for (; first < argc && argv[first][0] == '-'; first++) {
+        if (!strcmp(argv[first], "--out") && first + 1 < argc) out = argv[++first];
+        else if (!strcmp(argv[first], "--src") && first + 1 < argc) src = argv[++first];
+        else if (!strcmp(argv[first], "--tests")) per_test = true;
+        else if (!strcmp(argv[first], "--strict")) strict = true;
+        else if (!strcmp(argv[first], "--hint")) want_hint = true;
+        else break;
+    }
+    size_t n = (size_t)(argc - first);
+    if (!out || n == 0)
+        dk_fatal("usage: dlkit-report --out DIR [--src SRC] [--tests] [--strict | --hint] "
+                 "CHAPTER...");
+    chapter *chs = calloc(n, sizeof *chs);
+    if (!chs)
+        dk_fatal("out of memory");
+    for (size_t i = 0; i < n; i++) {
+        chs[i].name = argv[first + (int)i];
+        read_chapter(out, &chs[i]);
+    }
+    if (want_hint)
+        return hint(&chs[0]);
+    color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    write_gradescope(out, chs, n);
+    write_summary(out, src, chs, n);
+    print_report(chs, n, src, per_test);
+    for (size_t i = 0; strict && i < n; i++)
+        if (chs[i].points < chs[i].max)
+            return 1;
+    return 0;
+}
