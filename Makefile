@@ -1,0 +1,274 @@
+# dlkit: deep learning from scratch in C. The one entry point: `make help`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY: # keep every intermediate file: the grader reuses them
+
+ROOT  := $(CURDIR)
+BUILD ?= build
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+# Flags of every C file of the kit; student code gets BASE_CFLAGS.
+PKGS    := openblas zlib libcrypto libcurl
+CFLAGS  ?= -O2 -g
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
+BUILD   := build/san
+endif
+BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror $(CFLAGS)
+INCLUDES    = -Icommon -Idatasets -DDK_ROOT='"$(ROOT)"' $(shell pkg-config --cflags $(PKGS))
+KIT_CFLAGS  = $(BASE_CFLAGS) -MMD -MP $(INCLUDES)
+KIT_LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
+CRITERION   = $(shell pkg-config --libs criterion)
+ifdef SEED
+export DLKIT_SEED := $(SEED)
+endif
+
+# ---- The support library: common/ and datasets/ ---------------------------
+LIB_SRC := $(wildcard common/*.c) $(filter-out datasets/cli.c,$(wildcard datasets/*.c))
+LIB     := $(BUILD)/lib/libdlkit.a
+
+# exercises/NN-x/*.c and solutions/NN-x/*.c see their chapter's header.
+chapter_dir = $(if $(filter exercises solutions,$(firstword $(subst /, ,$<))),-Iexercises/$(word 2,$(subst /, ,$<)))
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(KIT_CFLAGS) $(chapter_dir) -c $< -o $@
+
+$(LIB): $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+	@mkdir -p $(@D)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The data fetcher: `make data` runs `dlkit-data fetch`.
+$(BUILD)/bin/dlkit-data: $(BUILD)/obj/datasets/cli.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+# ---- The grader ---------------------------------------------------------------
+# Per chapter, under $(G)/NN-x/: the reference merged into one object
+# (solution.o), its function names (api.list), the same object with every
+# name prefixed ref_ (ref.o) and a header declaring those (ref_api.h), the
+# compiled tests, the earlier chapters' reference (which a chapter's code
+# may call) and the catalogue of tests (catalog.tsv: name, points, timeout,
+# hint). grader/grade-chapter links them with a student's files.
+CHAPTERS := $(patsubst exercises/%/MANIFEST,%,$(sort $(wildcard exercises/[0-9][0-9]-*/MANIFEST)))
+G        := $(BUILD)/grader
+CORE_OBJ := $(patsubst grader/core/%.c,$(G)/core/%.o,$(filter-out %/runner.c,$(wildcard grader/core/*.c)))
+WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
+earlier_than = $(shell printf '%s\n' $(CHAPTERS) | awk -v ch=$(1) '$$0 < ch')
+
+$(G)/core/%.o: grader/core/%.c
+	@mkdir -p $(@D)
+	$(CC) $(KIT_CFLAGS) -c $< -o $@
+
+# What chapter code may call: the listed C library functions and common/.
+$(G)/allowed.txt: grader/allowed-symbols.txt $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard common/*.c))
+	@mkdir -p $(@D)
+	{ grep -v -e '^#' -e '^$$' $<; nm -g --defined-only $(filter %.o,$^) | awk 'NF == 3 {print $$3}'; } | sort -u > $@
+
+.SECONDEXPANSION:
+
+$(G)/%/solution.o: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wildcard solutions/$$*/*.c))))
+	@mkdir -p $(@D)
+	ld -r -o $@ $^
+
+$(G)/%/api.list: $(G)/%/solution.o
+	nm -g --defined-only $< | awk '$$2 == "T" {print $$3}' | sort > $@
+
+$(G)/%/ref.o: $(G)/%/solution.o $(G)/%/api.list
+	awk '{print $$1, "ref_" $$1}' $(G)/$*/api.list > $(G)/$*/ref.syms
+	objcopy --redefine-syms=$(G)/$*/ref.syms $< $@
+
+$(G)/%/ref_api.h: $(G)/%/api.list
+	{ echo '/* Generated: the reference solution under ref_ names. */'; \
+	  awk '{print "extern __typeof__(" $$1 ") ref_" $$1 ";"}' $<; } > $@
+
+$(G)/%/runner.o: grader/core/runner.c
+	@mkdir -p $(@D)
+	$(CC) $(KIT_CFLAGS) -DDK_CHAPTER='"$*"' -c $< -o $@
+
+$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c) grader/core/grade.h $(G)/%/ref_api.h
+	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
+	for t in $(filter %.c,$^); do \
+	  $(CC) $(KIT_CFLAGS) -Igrader/core -Iexercises/$* -I$(G)/$* -DDK_CHAPTER='"$*"' \
+	    -c $$t -o $(G)/$*/tests/$$(basename $${t%.c}).o || exit 1; done
+	touch $@
+
+$(G)/%/earlier.stamp: $$(foreach c,$$(call earlier_than,$$*),$(G)/$$(c)/solution.o $(G)/$$(c)/api.list)
+	@rm -rf $(G)/$*/earlier && mkdir -p $(G)/$*/earlier
+	for c in $(call earlier_than,$*); do \
+	  cp $(G)/$$c/solution.o $(G)/$*/earlier/$$c.o; cp $(G)/$$c/api.list $(G)/$*/earlier/$$c.list; done
+	touch $@
+
+# The catalogue comes from the tests linked with the reference.
+$(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/ref.o \
+                    $(G)/%/earlier.stamp $(CORE_OBJ) $(LIB) $(G)/allowed.txt
+	$(CC) $(CFLAGS) -o $(G)/$*/catalog $(G)/$*/runner.o $(G)/$*/tests/*.o $(CORE_OBJ) \
+	  $(G)/$*/solution.o $(G)/$*/ref.o $(wildcard $(G)/$*/earlier/*.o) $(LIB) $(KIT_LIBS) \
+	  $(CRITERION) $(WRAP)
+	$(G)/$*/catalog --list > $@
+
+$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+# What grader/grade-chapter needs to know.
+export DK_CC = $(CC)
+export DK_CFLAGS = $(BASE_CFLAGS)
+export DK_LIBS = $(KIT_LIBS) $(CRITERION) $(WRAP)
+export DK_BUILD = $(BUILD)
+
+# ---- The kit's own tests ----------------------------------------------------------
+$(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core
+$(BUILD)/bin/kit-tests: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/*.c)) \
+                        $(filter-out %/worker.o,$(CORE_OBJ)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS) $(CRITERION)
+
+# ---- Commands ----------------------------------------------------------------------
+SRC ?= exercises
+OUT ?= $(BUILD)/grade
+ifdef CH
+SELECTED := $(filter $(CH) $(CH)-% $(shell printf '%02d' '$(CH)' 2>/dev/null)-%,$(CHAPTERS))
+ifeq ($(SELECTED),)
+$(error CH=$(CH) names no chapter; the chapters are: $(CHAPTERS))
+endif
+else
+SELECTED := $(CHAPTERS)
+endif
+MAKE_QUIET := $(MAKE) -s --no-print-directory
+one_chapter = @test -n "$(CH)" || { echo "usage: make $@ CH=01 (one chapter: $(CHAPTERS))"; exit 2; }
+manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST)
+# Logs and drivers by whose code ran: yours (exercises), the reference, or
+# another folder's.
+tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
+
+.PHONY: help grade hint debug train plot compare data check clean study bench gpu \
+        class release gradescope grade-kit check-build check-grades check-mutants check-plots
+
+help:
+	@cat tools/help.txt
+
+grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv) $(BUILD)/bin/dlkit-report
+
+grade:
+	@tools/deps grade
+	@$(MAKE_QUIET) grade-kit
+	@for ch in $(SELECTED); do grader/grade-chapter $$ch $(SRC) $(OUT) || exit 2; done
+	@$(BUILD)/bin/dlkit-report --out $(OUT) --src $(SRC) $(if $(CH),--tests) \
+	  $(if $(filter 1,$(STRICT)),--strict) $(SELECTED)
+
+hint:
+	$(one_chapter)
+	@tools/deps grade
+	@$(MAKE_QUIET) grade-kit
+	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT)
+	@$(BUILD)/bin/dlkit-report --out $(OUT) --hint $(SELECTED)
+
+# One test alone in one process: under gdb, or with SAN=1 under the
+# sanitizers (a separate build, build/san).
+debug:
+	@test -n "$(CH)" -a -n "$(TEST)" || { echo "usage: make debug CH=01 TEST=name [SAN=1]"; exit 2; }
+	@tools/deps grade $(if $(filter 1,$(SAN)),,debug)
+	@$(MAKE_QUIET) grade-kit
+	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT) --build
+ifeq ($(SAN),1)
+	$(OUT)/$(SELECTED)/tests --run $(TEST)
+else
+	gdb -q -ex run -ex 'echo \n(gdb: `bt` shows where it stopped, `quit` leaves)\n' \
+	  --args $(OUT)/$(SELECTED)/tests --run $(TEST)
+endif
+
+# The chapter's training driver, built with the code in SRC.
+DRIVER = $(BUILD)/train/$(call tag_of,$(SRC))/$(SELECTED)/train
+LOGS   = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
+$(BUILD)/train/%/train: $(LIB) $$(wildcard exercises/$$(notdir $$*)/*) $$(wildcard $(SRC)/$$(notdir $$*)/*.c)
+	@mkdir -p $(@D)
+	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Iexercises/$(notdir $*) -o $@ \
+	  $(addprefix $(SRC)/$(notdir $*)/,$(call manifest,$(notdir $*))) \
+	  $(wildcard exercises/$(notdir $*)/train*.c) $(LIB) $(KIT_LIBS)
+
+train:
+	$(one_chapter)
+	@tools/deps grade
+	@$(MAKE_QUIET) $(DRIVER) || { echo "dlkit: your code does not compile (above)."; exit 1; }
+	@$(DRIVER) $(LOGS)
+
+plot:
+	$(one_chapter)
+	@tools/deps plot
+	@plots/$(SELECTED).sh plot $(LOGS) $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
+
+# The reference's run comes from the same driver with SRC=solutions.
+compare:
+	$(one_chapter)
+	@tools/deps grade plot
+	@$(MAKE_QUIET) train SRC=solutions > /dev/null
+	@plots/$(SELECTED).sh compare $(LOGS) $(BUILD)/logs/$(SELECTED)/reference \
+	  $(BUILD)/plots/$(SELECTED)/compare
+
+data:
+	@tools/deps grade
+	@$(MAKE_QUIET) $(BUILD)/bin/dlkit-data
+	@$(BUILD)/bin/dlkit-data fetch
+
+study bench:
+	@echo "make $@ arrives with chapter 02."
+gpu:
+	@echo "make gpu arrives with the CUDA track."
+class release gradescope:
+	@echo "make $@ arrives with class-wide grading."
+
+clean:
+	rm -rf build
+
+# ---- make check ----------------------------------------------------------------
+# Builds everything with gcc and clang (-Werror: the stubs and the drivers
+# too), runs the kit's own tests, grades the reference (100 on every
+# chapter) and the untouched stubs (0, every test "not implemented"), checks
+# that every mutant and cheat is caught, and draws every chapter's plots.
+CHECK := $(BUILD)/check
+
+check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
+             $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard exercises/*/*.c))
+
+check:
+	@tools/deps check
+	@SECONDS=0; \
+	echo "== build with gcc and clang (-Werror)"; \
+	$(MAKE_QUIET) check-build && $(MAKE_QUIET) CC=clang BUILD=build/clang check-build && \
+	echo "== the kit's own tests" && $(BUILD)/bin/kit-tests --jobs 2 && \
+	$(MAKE_QUIET) check-grades check-mutants check-plots && \
+	echo "make check passed in $${SECONDS}s"
+
+check-grades: grade-kit
+	@echo "== chapters declare 100 points"
+	@for ch in $(CHAPTERS); do awk -F'\t' -v ch=$$ch '{s += $$2} \
+	  END {if (s != 100) {print ch ": " s " points, not 100"; exit 1}}' $(G)/$$ch/catalog.tsv || exit 1; done
+	@echo "== the reference solutions score 100"
+	@rm -rf $(CHECK)/solutions
+	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch solutions $(CHECK)/solutions; done
+	@awk -F'\t' '$$4 != "passed" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
+	  $(CHECK)/solutions/*/results.tsv
+	@echo "== the untouched stubs score 0, every test \"not implemented\""
+	@rm -rf $(CHECK)/stubs
+	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch exercises $(CHECK)/stubs; done
+	@awk -F'\t' '$$5 != "not implemented" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
+	  $(CHECK)/stubs/*/results.tsv || \
+	  { echo "(make check expects exercises/ as shipped; your own work is graded by make grade)"; exit 1; }
+
+check-mutants: grade-kit
+	@for d in $(wildcard grader/mutants/*/ grader/cheats/*/); do \
+	  echo "== $$d"; grader/check-mutants $$d $(CHECK)/$$d || exit 1; done
+
+check-plots: $(LIB)
+	@echo "== training drivers and plots"
+	@for ch in $(CHAPTERS); do mkdir -p $(CHECK)/plots; \
+	  $(MAKE_QUIET) train CH=$$ch SRC=solutions > $(CHECK)/plots/$$ch-train.txt 2>&1 || \
+	    { cat $(CHECK)/plots/$$ch-train.txt; exit 1; }; \
+	  tests/check-plots $$ch $(BUILD)/logs/$$ch/reference $(CHECK)/plots/$$ch || exit 1; done
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
