@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* ---- RNG ------------------------------------------------------------------ */
@@ -91,6 +92,19 @@ Test(common, sgemm_selftest_passes, .timeout = 30)
     char report[512];
     cr_assert(dk_sgemm_selftest(dk_sgemm, report, sizeof report), "%s", report);
     cr_assert(strstr(report, dk_blas_core()), "report does not name the core: %s", report);
+}
+
+/* dk_blas_init (tests/main.c) must have moved an AVX-512 CPU off the
+ * generic AVX2 kernels, unless the user chose a core. */
+Test(common, blas_core_chosen_for_the_cpu, .timeout = 10)
+{
+    __builtin_cpu_init();
+    bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                  __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+    const char *core = dk_blas_core();
+    bool generic = strcasecmp(core, "haswell") == 0 || strcasecmp(core, "zen") == 0;
+    cr_assert(!(avx512 && generic && !getenv("OPENBLAS_CORETYPE")),
+              "an AVX-512 CPU runs OpenBLAS's %s kernels", core);
 }
 
 /* Wrong kernels the self-test must reject. */
