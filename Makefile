@@ -240,7 +240,9 @@ check:
 	@SECONDS=0; \
 	echo "== build with gcc and clang (-Werror)"; \
 	$(MAKE_QUIET) check-build && $(MAKE_QUIET) CC=clang BUILD=build/clang check-build && \
-	echo "== the kit's own tests" && $(BUILD)/bin/kit-tests --jobs 2 && \
+	echo "== the kit's own tests$${OPENBLAS_CORETYPE:+ (OpenBLAS core $$OPENBLAS_CORETYPE, as OPENBLAS_CORETYPE says)}" && \
+	$(BUILD)/bin/kit-tests --jobs 2 && \
+	echo "== the in-kit data sets" && $(BUILD)/bin/dlkit-data verify --in-kit && \
 	$(MAKE_QUIET) check-grades check-mutants check-plots && \
 	echo "make check passed in $${SECONDS}s"
 

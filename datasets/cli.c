@@ -10,6 +10,7 @@ enum { PATH_BYTES = 4096 };
 static const char usage[] =
     "usage: dlkit-data fetch [SET...]   find, download and verify (default: every set)\n"
     "       dlkit-data verify [SET...]  the same without downloading\n"
+    "       dlkit-data verify --in-kit  only the sets that ship in the kit\n"
     "       dlkit-data path SET FILE    print the verified path of one file\n";
 
 static void line(const char *set, const char *status, const char *text)
@@ -72,9 +73,14 @@ static int fetch_sets(int argc, char **argv, bool download)
     pl.download = download;
     size_t count;
     const dk_set *all = dk_sets(&count);
+    bool in_kit_only = argc == 1 && strcmp(argv[0], "--in-kit") == 0;
+    if (in_kit_only)
+        argc = 0;
     int status = 0;
     for (size_t i = 0; i < (argc ? (size_t)argc : count); i++) {
         const dk_set *set = argc ? dk_set_find(argv[i]) : &all[i];
+        if (in_kit_only && !set->in_kit)
+            continue;
         if (!set) {
             fprintf(stderr, "dlkit: no data set named '%s' (see datasets/README.md)\n",
                     argv[i]);
