@@ -126,8 +126,17 @@ static void short_name(const char *chapter_name, char *buf, size_t len)
     snprintf(buf, len, "%.*s", (int)strcspn(chapter_name, "-"), chapter_name);
 }
 
+/* A build error or a forbidden call fails every test the same way. */
+static bool unbuilt(const chapter *ch)
+{
+    const char *kind = ch->ntests ? ch->tests[0].kind : "";
+    return strcmp(kind, "build error") == 0 || strcmp(kind, "forbidden call") == 0;
+}
+
 static void print_tests(const chapter *ch)
 {
+    if (unbuilt(ch))
+        return;
     for (size_t i = 0; i < ch->ntests; i++) {
         const result *r = &ch->tests[i];
         printf("    %s%s%s %-28s %3d/%-3d %s\n", r->passed ? GREEN : RED,
@@ -138,8 +147,12 @@ static void print_tests(const chapter *ch)
 
 static void print_failure(const chapter *ch, const result *r)
 {
-    printf("\n%s%s%s: first failure, %s (%d points):\n", BOLD, ch->name, RESET,
-           test_name(r), r->max);
+    if (unbuilt(ch))
+        printf("\n%s%s%s is not graded: every test scores 0 until this is fixed:\n", BOLD,
+               ch->name, RESET);
+    else
+        printf("\n%s%s%s: first failure, %s (%d points):\n", BOLD, ch->name, RESET,
+               test_name(r), r->max);
     printf("  %s: ", r->kind);
     size_t len = strlen(r->message);
     while (len > 0 && r->message[len - 1] == '\n')
@@ -162,7 +175,7 @@ static void print_next(const chapter *ch, const result *r)
             return;
         }
     }
-    if (strcmp(r->kind, "build error") == 0 || strcmp(r->kind, "forbidden call") == 0) {
+    if (unbuilt(ch)) {
         printf("\nNext: fix the build of chapter %s (above), then run `make grade CH=%s`.\n",
                ch_short, ch_short);
         return;

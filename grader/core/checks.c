@@ -130,6 +130,16 @@ void dk_expect_int(long expected, long got, const char *what_fmt, ...)
     dk_test_fail(DK_WRONG_VALUE, "%s: expected %ld, got %ld", what, expected, got);
 }
 
+/* Fails naming the first of `wrong` wrong elements of shape. */
+static void fail_at(dk_shape shape, size_t first, size_t wrong, const char *expected,
+                    const char *got, const char *what)
+{
+    char where[160];
+    dk_describe_element(shape, first, where, sizeof where);
+    dk_test_fail(DK_WRONG_VALUE, "%s, %s: expected %s, got %s (%zu of %zu elements wrong)",
+                 what, where, expected, got, wrong, dk_shape_count(shape));
+}
+
 void dk_expect_floats(const float *expected, const float *got, dk_shape shape,
                       dk_tol tol, const char *what_fmt, ...)
 {
@@ -139,11 +149,11 @@ void dk_expect_floats(const float *expected, const float *got, dk_shape shape,
             first = i;
     if (!wrong)
         return;
-    char what[512], where[160];
+    char what[512], e[32], g[32];
     FORMAT_WHAT(what, what_fmt);
-    dk_describe_element(shape, first, where, sizeof where);
-    dk_test_fail(DK_WRONG_VALUE, "%s, %s: expected %.9g, got %.9g (%zu of %zu elements wrong)",
-                 what, where, expected[first], got[first], wrong, n);
+    snprintf(e, sizeof e, "%.9g", expected[first]);
+    snprintf(g, sizeof g, "%.9g", got[first]);
+    fail_at(shape, first, wrong, e, g, what);
 }
 
 void dk_expect_ints(const int *expected, const int *got, dk_shape shape,
@@ -155,9 +165,9 @@ void dk_expect_ints(const int *expected, const int *got, dk_shape shape,
             first = i;
     if (!wrong)
         return;
-    char what[512], where[160];
+    char what[512], e[16], g[16];
     FORMAT_WHAT(what, what_fmt);
-    dk_describe_element(shape, first, where, sizeof where);
-    dk_test_fail(DK_WRONG_VALUE, "%s, %s: expected %d, got %d (%zu of %zu elements wrong)",
-                 what, where, expected[first], got[first], wrong, n);
+    snprintf(e, sizeof e, "%d", expected[first]);
+    snprintf(g, sizeof g, "%d", got[first]);
+    fail_at(shape, first, wrong, e, g, what);
 }
