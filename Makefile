@@ -206,7 +206,9 @@ plot:
 compare:
 	$(one_chapter)
 	@tools/deps grade plot
-	@$(MAKE_QUIET) train SRC=solutions > /dev/null
+	@mkdir -p $(BUILD)/logs
+	@$(MAKE_QUIET) train SRC=solutions > $(BUILD)/logs/reference-train.txt 2>&1 || \
+	  { cat $(BUILD)/logs/reference-train.txt; exit 1; }
 	@plots/$(SELECTED).sh compare $(LOGS) $(BUILD)/logs/$(SELECTED)/reference \
 	  $(BUILD)/plots/$(SELECTED)/compare
 

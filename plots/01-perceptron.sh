@@ -34,9 +34,10 @@ plot() {
     echo "Pictures: $out/{$(IFS=,; echo "${sets[*]}")}-{boundary,curves}.png"
 }
 
-# "epochs final-train-acc final-test-acc" of a log.
+# "epochs final-train-accuracy final-test-accuracy" of a log ("-": none).
 last_row() {
-    awk -F, 'NR > 1 {e = $1; tr = $3; te = $5} END {printf "%d %.3f %s", e, tr, te}' "$1"
+    awk -F, 'NR > 1 {e = $1; tr = $3; te = $5}
+             END {printf "%d %.3f %s", e, tr, te == "nan" ? "-" : sprintf("%.3f", te)}' "$1"
 }
 
 compare() {
