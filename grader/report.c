@@ -84,7 +84,7 @@ static void read_chapter(const char *out, chapter *ch)
         dk_fatal("out of memory reading %s", path);
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         result *r = &ch->tests[ch->ntests];
-        if (!parse_line(line, r))
+        if (!parse_line(line, r) || r->points != (r->passed ? r->max : 0))
             dk_fatal("%s: malformed line %zu", path, ch->ntests + 1);
         ch->ntests++;
         ch->points += r->points;
@@ -220,18 +220,36 @@ static void print_report(const chapter *chs, size_t n, const char *src, bool per
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/* Length of the valid UTF-8 sequence at s (2 to 4 bytes), or 0. */
+static int utf8_length(const unsigned char *s)
+{
+    int n = s[0] >= 0xf0 && s[0] < 0xf5 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc2 ? 2 : 0;
+    for (int i = 1; i < n; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
 static void json_string(FILE *f, const char *s)
 {
     fputc('"', f);
     for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-        if (*c == '"' || *c == '\\')
+        int n = *c >= 0x80 ? utf8_length(c) : 0;
+        if (n) {
+            fwrite(c, 1, (size_t)n, f);
+            c += n - 1;
+        } else if (*c >= 0x80) {
+            fputs("\\ufffd", f);
+        } else if (*c == '"' || *c == '\\') {
             fprintf(f, "\\%c", *c);
-        else if (*c == '\n')
+        } else if (*c == '\n') {
             fputs("\\n", f);
-        else if (*c < 0x20 || *c >= 0x7f) /* bytes as code points: always valid JSON */
+        } else if (*c < 0x20 || *c == 0x7f) {
             fprintf(f, "\\u%04x", *c);
-        else
+        } else {
             fputc(*c, f);
+        }
     }
     fputc('"', f);
 }

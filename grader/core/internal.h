@@ -4,14 +4,12 @@
 
 #include <stdbool.h>
 
-/* Environment variable naming the run's evidence folder (runner.c creates
- * it; each test's process writes into it, see worker.c). */
-#define DK_EVIDENCE_ENV "DK_GRADE_EVIDENCE"
+/* Environment variable naming the run's folder for what each test's
+ * process leaves for the runner (runner.c creates it, worker.c writes). */
+#define DK_RUN_DIR_ENV "DK_GRADE_RUN_DIR"
 
-/* File names in the evidence folder: "<test>.end" when the body returned,
- * "<test>.oom" when an allocation failed under the memory limit,
- * "<test>.out" what the test printed. */
-#define DK_END_SUFFIX ".end"
+/* File names in the run folder: "<test>.oom" when an allocation
+ * failed under the memory limit, "<test>.out" what the test printed. */
 #define DK_OOM_SUFFIX ".oom"
 #define DK_OUT_SUFFIX ".out"
 

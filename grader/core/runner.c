@@ -5,9 +5,10 @@
  *   tests --run NAME                               one test in this process
  *
  * Criterion runs each test in its own process; its report hooks tell this
- * process how each one ended (status, signal, timeout). A test passes only
- * when Criterion says so AND its evidence file says its body returned
- * (worker.c). The results file has one line per test, in declared order:
+ * process how each one ended (status, signal, timeout, assertions). A test
+ * passes only when Criterion says so AND the assertion made after its body
+ * returned arrived (worker.c). The results file has one line per test, in
+ * declared order:
  *   chapter/test  points  max  passed|failed  kind  message  hint
  * with tabs between fields and \t, \n, \\ escaped inside them. */
 #include "blas.h"
@@ -36,6 +37,7 @@ typedef struct outcome {
     bool ended;          /* a hook reported its end */
     bool passed, timed_out;
     int signal, exit_code;
+    int passed_asserts;  /* 1 when the body returned (dk_test_reached_end) */
     char failure[2048];  /* first failed check */
 } outcome;
 
@@ -87,6 +89,7 @@ ReportHook(POST_TEST)(struct criterion_test_stats *stats)
     o->passed = stats->test_status == CR_STATUS_PASSED;
     o->timed_out = stats->timed_out;
     o->exit_code = stats->exit_code;
+    o->passed_asserts = stats->passed_asserts;
     for (struct criterion_assert_stats *a = stats->asserts; a; a = a->next)
         if (!a->passed && !o->failure[0])
             snprintf(o->failure, sizeof o->failure, "%s", a->message);
@@ -103,12 +106,12 @@ ReportHook(TEST_CRASH)(struct criterion_test_stats *stats)
 
 /* ---- Judging one test ------------------------------------------------ */
 
-static char evidence[4096];
+static char run_dir[4096]; /* what the tests leave for the runner */
 
-static bool evidence_exists(const outcome *o, const char *suffix)
+static bool run_file_exists(const outcome *o, const char *suffix)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s%s", evidence, o->graded->name, suffix);
+    snprintf(path, sizeof path, "%s/%s%s", run_dir, o->graded->name, suffix);
     return access(path, F_OK) == 0;
 }
 
@@ -129,11 +132,11 @@ static const char *signal_meaning(int sig)
 static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t mlen)
 {
     bool passed = o->ended && !o->signal && !o->timed_out && !o->failure[0] && o->passed &&
-                  evidence_exists(o, DK_END_SUFFIX);
+                  o->passed_asserts >= 1;
     *msg = '\0';
     if (passed) {
         snprintf(kind, klen, "passed");
-    } else if (evidence_exists(o, DK_OOM_SUFFIX)) { /* the cause of what followed */
+    } else if (run_file_exists(o, DK_OOM_SUFFIX)) { /* the cause of what followed */
         snprintf(kind, klen, "out of memory");
         snprintf(msg, mlen, "an allocation failed under the test's %zu MiB limit (an "
                  "allocation that never stops, or a size computed wrong?)",
@@ -165,7 +168,7 @@ static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t m
 static void append_output(const outcome *o, char *msg, size_t mlen)
 {
     char path[4200], buf[1200];
-    snprintf(path, sizeof path, "%s/%s%s", evidence, o->graded->name, DK_OUT_SUFFIX);
+    snprintf(path, sizeof path, "%s/%s%s", run_dir, o->graded->name, DK_OUT_SUFFIX);
     FILE *f = fopen(path, "r");
     if (!f)
         return;
@@ -175,6 +178,9 @@ static void append_output(const outcome *o, char *msg, size_t mlen)
     buf[n] = '\0';
     if (n == 0)
         return;
+    for (size_t i = 0; i < n; i++) /* no terminal escapes, no NULs: text only */
+        if ((unsigned char)buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t')
+            buf[i] = '?';
     size_t len = strlen(msg);
     snprintf(msg + len, mlen - len, "\n--- your code printed ---\n%s%s", buf,
              more ? "\n[...]" : "");
@@ -228,18 +234,18 @@ static void write_results(const char *path)
 
 /* ---- Running ----------------------------------------------------------- */
 
-static void remove_evidence(void)
+static void remove_run_dir(void)
 {
-    DIR *d = opendir(evidence);
+    DIR *d = opendir(run_dir);
     for (struct dirent *e; d && (e = readdir(d));) {
         char path[4400];
-        snprintf(path, sizeof path, "%s/%s", evidence, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", run_dir, e->d_name);
         if (e->d_name[0] != '.')
             unlink(path);
     }
     if (d)
         closedir(d);
-    rmdir(evidence);
+    rmdir(run_dir);
 }
 
 /* Marks the tests to run; returns the Criterion pattern that selects them
@@ -270,13 +276,13 @@ static char *select_tests(const char *only)
 static int run_all(struct criterion_test_set *set, const char *results,
                    const char *only, size_t jobs)
 {
-    snprintf(evidence, sizeof evidence, "%s.evidence.XXXXXX", results);
+    snprintf(run_dir, sizeof run_dir, "%s.run.XXXXXX", results);
     dk_err err;
     if (!dk_mkdirs_for(results, &err))
         dk_fatal("%s", err.msg);
-    if (!mkdtemp(evidence))
-        dk_fatal("grader: cannot create %s", evidence);
-    setenv(DK_EVIDENCE_ENV, evidence, 1);
+    if (!mkdtemp(run_dir))
+        dk_fatal("grader: cannot create %s", run_dir);
+    setenv(DK_RUN_DIR_ENV, run_dir, 1);
     char *pattern = select_tests(only);
     criterion_options.logging_threshold = CRITERION_LOG_LEVEL_QUIET;
     criterion_options.pattern = pattern;
@@ -284,7 +290,7 @@ static int run_all(struct criterion_test_set *set, const char *results,
     criterion_options.no_early_exit = true;
     criterion_run_all_tests(set);
     write_results(results);
-    remove_evidence();
+    remove_run_dir();
     free(pattern);
     return 0;
 }
