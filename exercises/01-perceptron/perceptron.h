@@ -18,18 +18,20 @@
  * 0: act_heaviside(0) = act_heaviside(-0.0f) = 1. */
 float act_heaviside(float x);
 
-/* The logistic sigmoid 1 / (1 + e^-x), accurate to a few float32 ulps and
- * finite for EVERY float x: act_sigmoid(1000) = 1, act_sigmoid(-1000) = 0,
- * never NaN (e^1000 overflows float32, so choose the formula by the sign
- * of x). */
+/* Values are graded within 1e-5 relative plus 1e-6 absolute of the exact
+ * ones (see README.md), and must be finite for EVERY float x, +-inf
+ * included: e^x overflows float32 above x = 88.7, and inf / inf is NaN. */
+
+/* The logistic sigmoid 1 / (1 + e^-x): act_sigmoid(1000) = 1,
+ * act_sigmoid(-1000) = 0, never NaN. */
 float act_sigmoid(float x);
 
-/* d act_sigmoid / dx, evaluated at the input x (not at the output). */
+/* d act_sigmoid / dx, evaluated at the input x (not at an output). */
 float act_sigmoid_grad(float x);
 
-/* The hyperbolic tangent, finite for every x: act_tanh(+-1000) = +-1; and
- * accurate near 0 (act_tanh(1e-6) = 1e-6 to a few ulps). You may call
- * tanhf, but knowing how to build it from exponentials is the point. */
+/* The hyperbolic tangent: act_tanh(+-1000) = +-1; near 0 accurate to 1e-5
+ * relative (act_tanh(1e-6) = 1e-6). You may call tanhf, but building it
+ * from exponentials is the point. */
 float act_tanh(float x);
 
 /* d act_tanh / dx at the input x. */

@@ -102,9 +102,8 @@ GRADED_TEST(sigmoid_values, 5, 10,
 }
 
 GRADED_TEST(sigmoid_extremes, 5, 10,
-            "e^x overflows float32 above x = 88.7, and inf/inf is NaN. Which of the "
-            "two equal forms 1/(1+e^-x) and e^x/(1+e^x) never meets inf for x >= 0, "
-            "and which for x < 0?")
+            "e^x overflows float32 above x = 88.7, and inf/inf is NaN: e^x/(1+e^x) "
+            "fails there. The equal form 1/(1+e^-x) never divides infinities.")
 {
     expect_same(act_sigmoid, ref_act_sigmoid, extremes, NEXTREMES, DK_TOL_ELEMENTWISE,
                 "act_sigmoid");
@@ -112,7 +111,8 @@ GRADED_TEST(sigmoid_extremes, 5, 10,
 
 GRADED_TEST(sigmoid_grad_values, 5, 10,
             "The derivative of the sigmoid can be written with the sigmoid itself: "
-            "s(x) (1 - s(x)). Evaluate it at the input x, not at an output.")
+            "s(x) (1 - s(x)), evaluated at the input x, not at an output; finite "
+            "for every x, like the sigmoid.")
 {
     float xs[NSAMPLES];
     size_t n = inputs(xs, 30.0f, 3);

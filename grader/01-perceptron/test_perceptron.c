@@ -132,32 +132,34 @@ static void record_epoch(size_t epoch, size_t mistakes, void *ctx)
 }
 
 GRADED_TEST(train_matches_reference, 6, 10,
-            "One epoch is one perceptron_update per sample, in order; stop after the "
+            "Training starts from the w and b it is given. One epoch is one "
+            "perceptron_update per sample, in order, with the given lr; stop after the "
             "first epoch with no mistake, or after max_epochs.")
 {
     dk_rng rng = dk_test_rng(14);
-    for (int trial = 0; trial < 40; trial++) {
+    static const float rates[] = {1.0f, 0.5f, 0.25f}; /* powers of 2 keep it exact */
+    for (int trial = 0; trial < 60; trial++) {
         size_t d = 1 + (size_t)trial % 4, n = 5 + dk_rng_below(&rng, 40);
-        float X[45 * 4], w_ref[4] = {0}, b = 0, b_ref = 0;
+        float X[45 * 4], w_ref[4], b, b_ref, lr = rates[trial % 3];
         int y[45];
         separable_integers(&rng, X, y, n, d);
-        size_t max_epochs = trial % 3 ? 60 : 2; /* some runs stop unconverged */
+        size_t max_epochs = trial % 5 ? 60 : 2; /* some runs stop unconverged */
         float *w = dk_guard_floats_prefilled(d, &rng);
-        memset(w, 0, d * sizeof *w);
-        perceptron_result want = ref_perceptron_train(w_ref, &b_ref, X, y, n, d, 1.0f,
+        fill_integers(&rng, w, d, -2, 2);
+        memcpy(w_ref, w, d * sizeof *w);
+        b = b_ref = (float)dk_rng_below(&rng, 5) - 2.0f;
+        perceptron_result want = ref_perceptron_train(w_ref, &b_ref, X, y, n, d, lr,
                                                       max_epochs, NULL, NULL);
-        perceptron_result got = perceptron_train(w, &b, X, y, n, d, 1.0f, max_epochs,
-                                                 NULL, NULL);
-        dk_guard_check(w, DK_SHAPE(d), "perceptron_train (w)");
-        dk_expect_int(want.converged, got.converged,
-                      "perceptron_train(n = %zu, d = %zu, max_epochs = %zu).converged", n, d,
-                      max_epochs);
-        dk_expect_int((long)want.epochs, (long)got.epochs,
-                      "perceptron_train(n = %zu, d = %zu).epochs", n, d);
-        dk_expect_int((long)want.mistakes, (long)got.mistakes,
-                      "perceptron_train(n = %zu, d = %zu).mistakes", n, d);
-        dk_expect_floats(w_ref, w, DK_SHAPE(d), DK_TOL_EXACT, "w after perceptron_train");
-        dk_expect_near(b_ref, b, DK_TOL_EXACT, "b after perceptron_train");
+        perceptron_result got = perceptron_train(w, &b, X, y, n, d, lr, max_epochs, NULL, NULL);
+        const char *run = "perceptron_train(n = %zu, d = %zu, lr = %g, max_epochs = %zu)";
+        char what[160];
+        snprintf(what, sizeof what, run, n, d, lr, max_epochs);
+        dk_guard_check(w, DK_SHAPE(d), "%s (w)", what);
+        dk_expect_int(want.converged, got.converged, "%s.converged", what);
+        dk_expect_int((long)want.epochs, (long)got.epochs, "%s.epochs", what);
+        dk_expect_int((long)want.mistakes, (long)got.mistakes, "%s.mistakes", what);
+        dk_expect_floats(w_ref, w, DK_SHAPE(d), DK_TOL_EXACT, "w after %s", what);
+        dk_expect_near(b_ref, b, DK_TOL_EXACT, "b after %s", what);
         dk_guard_free(w);
     }
 }
@@ -252,38 +254,50 @@ GRADED_TEST(xor_not_converging, 5, 10,
              "expected more than 0, got 0");
 }
 
+/* The hand-set weights come in guarded buffers: a weight left unset is
+ * caught, not read from whatever the stack held. */
 static void expect_gate(void (*gate)(float *, float *), const int *truth, const char *name)
 {
-    float w[2], b;
-    gate(w, &b);
+    float *w = dk_guard_floats(2), *b = dk_guard_floats(1);
+    gate(w, b);
+    dk_guard_check(w, DK_SHAPE(2), "%s_gate (w)", name);
+    dk_guard_check(b, DK_SHAPE(1), "%s_gate (b)", name);
     for (int i = 0; i < 4; i++)
-        dk_expect_int(truth[i], ref_perceptron_predict(w, b, TRUTH_X + 2 * i, 2),
+        dk_expect_int(truth[i], ref_perceptron_predict(w, *b, TRUTH_X + 2 * i, 2),
                       "the %s perceptron (w = {%g, %g}, b = %g) on (%g, %g)", name, w[0], w[1],
-                      b, TRUTH_X[2 * i], TRUTH_X[2 * i + 1]);
+                      *b, TRUTH_X[2 * i], TRUTH_X[2 * i + 1]);
+    dk_guard_free(w);
+    dk_guard_free(b);
 }
 
 GRADED_TEST(logic_gates, 5, 10,
             "Draw the four inputs on paper: AND needs a line with only (1,1) on its "
             "positive side, OR one with only (0,0) on its negative side.")
 {
-    expect_gate(and_gate, AND_Y, "AND");
-    expect_gate(or_gate, OR_Y, "OR");
+    expect_gate(and_gate, AND_Y, "and");
+    expect_gate(or_gate, OR_Y, "or");
 }
 
 GRADED_TEST(xor_network, 5, 10,
             "XOR(a, b) = AND(OR(a, b), NAND(a, b)): two hidden perceptrons and one "
             "that combines them.")
 {
-    float W1[4], b1[2], w2[2], b2;
-    xor_network(W1, b1, w2, &b2);
+    float *W1 = dk_guard_floats(4), *b1 = dk_guard_floats(2), *w2 = dk_guard_floats(2);
+    float *b2 = dk_guard_floats(1);
+    xor_network(W1, b1, w2, b2);
+    dk_guard_check(W1, DK_SHAPE(2, 2), "xor_network (W1)");
+    dk_guard_check(b1, DK_SHAPE(2), "xor_network (b1)");
+    dk_guard_check(w2, DK_SHAPE(2), "xor_network (w2)");
+    dk_guard_check(b2, DK_SHAPE(1), "xor_network (b2)");
     for (int i = 0; i < 4; i++) {
         const float *x = TRUTH_X + 2 * i;
         float h[2];
         for (int k = 0; k < 2; k++)
             h[k] = ref_act_heaviside(W1[2 * k] * x[0] + W1[2 * k + 1] * x[1] + b1[k]);
-        float out = ref_act_heaviside(w2[0] * h[0] + w2[1] * h[1] + b2);
+        float out = ref_act_heaviside(w2[0] * h[0] + w2[1] * h[1] + *b2);
         dk_expect_int(XOR_Y[i], (long)out, "your XOR network on (%g, %g)", x[0], x[1]);
     }
+    dk_guard_free(W1), dk_guard_free(b1), dk_guard_free(w2), dk_guard_free(b2);
 }
 
 /* Distance from p to the nearest edge of box, and whether p is inside. */
