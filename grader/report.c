@@ -139,7 +139,7 @@ static void print_tests(const chapter *ch)
         return;
     for (size_t i = 0; i < ch->ntests; i++) {
         const result *r = &ch->tests[i];
-        printf("    %s%s%s %-28s %3d/%-3d %s\n", r->passed ? GREEN : RED,
+        printf("    %s%s%s %-40s %3d/%-3d %s\n", r->passed ? GREEN : RED,
                r->passed ? "PASS" : "FAIL", RESET, test_name(r), r->points, r->max,
                r->passed ? "" : r->kind);
     }

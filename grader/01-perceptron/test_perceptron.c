@@ -12,12 +12,6 @@
 static const float TRUTH_X[8] = {0, 0, 0, 1, 1, 0, 1, 1};
 static const int AND_Y[4] = {0, 0, 0, 1}, OR_Y[4] = {0, 1, 1, 1}, XOR_Y[4] = {0, 1, 1, 0};
 
-static void fill(dk_rng *rng, float *v, size_t n, float lo, float hi)
-{
-    for (size_t i = 0; i < n; i++)
-        v[i] = dk_rng_range(rng, lo, hi);
-}
-
 /* Integer features and weights: every sum the perceptron takes is exact in
  * float32, so two correct implementations agree bit for bit whatever order
  * they add in, and a training run can be compared update by update. */
@@ -55,8 +49,8 @@ GRADED_TEST(predict_one, 4, 10,
     float w[64], x[64];
     for (int trial = 0; trial < 200; trial++) {
         size_t d = dims[trial % 5];
-        fill(&rng, w, d, -1, 1);
-        fill(&rng, x, d, -1, 1);
+        dk_fill_uniform(&rng, w, d, -1, 1);
+        dk_fill_uniform(&rng, x, d, -1, 1);
         float b = dk_rng_range(&rng, -0.5f, 0.5f);
         dk_expect_int(ref_perceptron_predict(w, b, x, d), perceptron_predict(w, b, x, d),
                       "perceptron_predict with d = %zu, b = %g (trial %d)", d, b, trial);
@@ -75,8 +69,8 @@ GRADED_TEST(predict_batch, 6, 10,
     for (size_t s = 0; s < 6; s++) {
         size_t n = shapes[s][0], d = shapes[s][1];
         float X[3300], w[100], b = dk_rng_range(&rng, -0.5f, 0.5f);
-        fill(&rng, X, n * d, -1, 1);
-        fill(&rng, w, d, -1, 1);
+        dk_fill_uniform(&rng, X, n * d, -1, 1);
+        dk_fill_uniform(&rng, w, d, -1, 1);
         int want[64];
         ref_perceptron_predict_batch(w, b, X, n, d, want);
         int *out = dk_guard_ints(n);
@@ -97,7 +91,7 @@ GRADED_TEST(update_rule, 8, 10,
         size_t d = 1 + dk_rng_below(&rng, 9);
         float x[9], w_ref[9], b = dk_rng_range(&rng, -1, 1), b_ref = b;
         float lr = dk_rng_range(&rng, 0.01f, 1.0f);
-        fill(&rng, x, d, -2, 2);
+        dk_fill_uniform(&rng, x, d, -2, 2);
         float *w = dk_guard_floats_prefilled(d, &rng);
         memcpy(w_ref, w, d * sizeof *w);
         /* Half the samples misclassified, half right. */

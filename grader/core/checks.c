@@ -52,6 +52,12 @@ dk_rng dk_test_rng(uint64_t salt)
     return rng;
 }
 
+void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = dk_rng_range(rng, lo, hi);
+}
+
 bool dk_close(double expected, double got, dk_tol tol)
 {
     if (isnan(expected) || isnan(got))

@@ -57,6 +57,8 @@ void dk_test_reached_end(void);
 uint64_t dk_test_seed(void);
 /* A generator seeded from the base seed and a per-use salt. */
 dk_rng dk_test_rng(uint64_t salt);
+/* x[i] uniform in [lo, hi), i < n. */
+void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi);
 
 /* ---- Failing ----------------------------------------------------------- */
 
@@ -158,7 +160,8 @@ typedef struct dk_grad_param {
 
 /* Per parameter: the worst relative error |a - n| / max(|a|, |n|, floor)
  * and where it is. Elements where the loss is not smooth within the step
- * (a ReLU or max-pool kink) are skipped and counted. */
+ * (a ReLU or max-pool kink) are skipped and counted; more than a quarter of
+ * them (and more than 4) fail the check. */
 typedef struct dk_grad_report {
     double worst;
     size_t worst_index;
@@ -172,7 +175,11 @@ typedef struct dk_gradcheck_opts {
     double floor;   /* denominator floor: gradients below it compare absolutely */
 } dk_gradcheck_opts;
 
+/* One float32 layer or loss. */
 #define DK_GRADCHECK_FLOAT32 ((dk_gradcheck_opts){1e-2, 1e-2, 1e-3})
+/* A whole float32 network: its round-off reaches the loss through every
+ * layer, so gradients below 1e-2 compare absolutely, to 1e-4. */
+#define DK_GRADCHECK_NETWORK ((dk_gradcheck_opts){2e-2, 1e-2, 1e-2})
 
 /* Checks every element of every parameter; fills reports[i] for params[i]
  * and returns true when all pass. The differences are taken in double
