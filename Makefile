@@ -97,8 +97,9 @@ $(G)/%/runner.o: grader/core/runner.c
 	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) -DDK_CHAPTER='"$*"' -c $< -o $@
 
-$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h) $(wildcard common/*.h datasets/*.h) \
-                    grader/core/grade.h $(G)/%/ref_api.h
+# The tests, and the chapter's kit code that they use (a shared recipe).
+$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h) $$(call kit_sources,$$*) \
+                    $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h
 	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
 	for t in $(filter %.c,$^); do \
 	  $(CC) $(KIT_CFLAGS) -Igrader/core -Iexercises/$* -I$(G)/$* -DDK_CHAPTER='"$*"' \
@@ -154,7 +155,7 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 # another folder's.
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
-.PHONY: help grade hint debug train plot compare data check clean study bench gpu \
+.PHONY: help grade hint debug train plot compare data check clean study gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots
 
 help:
@@ -190,20 +191,26 @@ else
 	  --args $(OUT)/$(SELECTED)/tests --run $(TEST)
 endif
 
-# The chapter's training driver, built with the code in SRC.
-DRIVER = $(BUILD)/train/$(call tag_of,$(SRC))/$(SELECTED)/train
-LOGS   = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
-$(BUILD)/train/%/train: $(LIB) $$(wildcard exercises/$$(notdir $$*)/*) $$(wildcard $(SRC)/$$(notdir $$*)/*.c)
+# A chapter's drivers (train.c, study.c: kit code with a main) are built
+# with the code in SRC and the chapter's other kit files (a shared recipe).
+kit_sources = $(filter-out $(addprefix exercises/$(1)/,$(call manifest,$(1)) train.c study.c), \
+                $(wildcard exercises/$(1)/*.c))
+DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
+LOGS    = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
+driver_chapter = $(word 2,$(subst /, ,$(1)))
+$(BUILD)/drivers/%: $(LIB) $$(wildcard exercises/$$(call driver_chapter,$$*)/*) \
+                    $$(wildcard $(SRC)/$$(call driver_chapter,$$*)/*.c)
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Iexercises/$(notdir $*) -o $@ \
-	  $(addprefix $(SRC)/$(notdir $*)/,$(call manifest,$(notdir $*))) \
-	  $(wildcard exercises/$(notdir $*)/train*.c) $(LIB) $(KIT_LIBS)
+	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Iexercises/$(call driver_chapter,$*) -o $@ \
+	  $(addprefix $(SRC)/$(call driver_chapter,$*)/,$(call manifest,$(call driver_chapter,$*))) \
+	  $(call kit_sources,$(call driver_chapter,$*)) \
+	  exercises/$(call driver_chapter,$*)/$(notdir $*).c $(LIB) $(KIT_LIBS)
 
 train:
 	$(one_chapter)
 	@tools/deps grade
-	@$(MAKE_QUIET) $(DRIVER) || { echo "dlkit: your code does not compile (above)."; exit 1; }
-	@$(DRIVER) $(LOGS)
+	@$(MAKE_QUIET) $(DRIVERS)/train || { echo "dlkit: your code does not compile (above)."; exit 1; }
+	@$(DRIVERS)/train $(LOGS) $(DATA)
 
 plot:
 	$(one_chapter)
@@ -225,8 +232,17 @@ data:
 	@$(MAKE_QUIET) $(BUILD)/bin/dlkit-data
 	@$(BUILD)/bin/dlkit-data fetch
 
-study bench:
-	@echo "make $@ arrives with chapter 02."
+# A chapter's experiments: without NAME the list; with NAME, a CSV under
+# build/studies/ and its picture.
+STUDIES = $(BUILD)/studies/$(SELECTED)/$(call tag_of,$(SRC))
+study:
+	$(one_chapter)
+	@test -f exercises/$(SELECTED)/study.c || { echo "Chapter $(SELECTED) has no studies."; exit 2; }
+	@tools/deps grade plot
+	@$(MAKE_QUIET) $(DRIVERS)/study || { echo "dlkit: your code does not compile (above)."; exit 1; }
+	@$(DRIVERS)/study $(STUDIES) $(NAME)
+	@test -z "$(NAME)" || plots/$(SELECTED).sh study $(NAME) $(STUDIES)/$(NAME).csv \
+	  $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
 gpu:
 	@echo "make gpu arrives with the CUDA track."
 class release gradescope:

@@ -1,0 +1,122 @@
+/* Chapter 02's training driver (kit code: you need not edit it).
+ *
+ *   train LOGDIR [DATASET]
+ *
+ * Trains an MLP by the chapter's recipes (recipe.c) with your layers, loss,
+ * network and SGD step on DATASET ("mnist", the default: the full MNIST
+ * where `make data` fetched it, else the in-kit 10,000-digit subset; or
+ * "fashion-mnist", with its own recipe), and writes under LOGDIR:
+ *   DATASET.csv          one row per epoch: epoch, train_loss, train_acc
+ *                        (on up to 10,000 training samples, unaugmented),
+ *                        test_loss, test_acc, lr, seconds
+ *   DATASET-weights.txt  the first layer's weights of 64 hidden units as
+ *                        an 8x8 grid of images, for `make plot CH=02` */
+#include "blas.h"
+#include "csvlog.h"
+#include "files.h"
+#include "progress.h"
+#include "recipe.h"
+#include "timer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct run {
+    const dk_dataset *train;
+    const char *weights_path;
+    dk_csvlog *log;
+    dk_progress bar;
+    double start;
+    size_t epochs;
+    char label[64];
+} run;
+
+static void on_step(size_t done, void *ctx)
+{
+    run *r = ctx;
+    dk_progress_update(&r->bar, done, NULL);
+}
+
+/* The first layer's rows as images: unit u's weights, h x w, at grid cell
+ * (u / 8, u % 8), a blank line between image rows as gnuplot's matrix
+ * format wants none: one text row per pixel row. */
+static void write_weights(const char *path, const mlp *net, size_t h, size_t w)
+{
+    dk_err err;
+    if (!dk_mkdirs_for(path, &err))
+        dk_fatal("%s", err.msg);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        dk_fatal("cannot write %s", path);
+    const size_t grid = 8, units = net->sizes[1] < 64 ? net->sizes[1] : 64;
+    for (size_t row = 0; row < grid * h; row++) {
+        for (size_t col = 0; col < grid * w; col++) {
+            size_t u = (row / h) * grid + col / w;
+            float v = u < units ? net->params[u * net->sizes[0] + (row % h) * w + col % w] : 0;
+            fprintf(f, "%s%.4g", col ? " " : "", v);
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0)
+        dk_fatal("cannot write %s", path);
+}
+
+static void on_epoch(size_t epoch, const mlp *net, float train_loss, float test_loss,
+                     float test_acc, float lr, void *ctx)
+{
+    run *r = ctx;
+    size_t n = r->train->n < 10000 ? r->train->n : 10000;
+    float train_acc = mlp_evaluate(net, r->train->x, r->train->y, n, 256, NULL);
+    double row[7] = {(double)epoch, train_loss, train_acc, test_loss, test_acc, lr,
+                     dk_seconds() - r->start};
+    dk_csvlog_row(r->log, row);
+    char status[96];
+    snprintf(status, sizeof status, "loss %.4f, train accuracy %.2f%%, test %.2f%%",
+             train_loss, 100 * train_acc, 100 * test_acc);
+    dk_progress_end(&r->bar, r->train->n, status);
+    if (epoch < r->epochs) {
+        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_start(&r->bar, r->label, r->train->n, "samples");
+    } else if (r->train->h) {
+        write_weights(r->weights_path, net, r->train->h, r->train->w);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    dk_blas_init(argv, 0);
+    if (argc < 2 || argc > 3)
+        dk_fatal("usage: %s LOGDIR [mnist|fashion-mnist]", argv[0]);
+    const char *name = argc == 3 && *argv[2] ? argv[2] : "mnist";
+    dk_dataset train, test;
+    dk_err err;
+    if (!dk_dataset_load(name, "train", &train, &err) || !dk_dataset_load(name, "test", &test, &err))
+        dk_fatal("%s", err.msg);
+    char log_path[4096], weights_path[4096];
+    snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
+    snprintf(weights_path, sizeof weights_path, "%s/%s-weights.txt", argv[1], name);
+    const recipe *rec = strcmp(name, "fashion-mnist") == 0 ? &RECIPE_FASHION : &RECIPE_MNIST;
+    run r = {.train = &train, .weights_path = weights_path, .start = dk_seconds(),
+             .epochs = rec->epochs};
+    r.log = dk_csvlog_open(log_path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds",
+                           &err);
+    if (!r.log)
+        dk_fatal("%s", err.msg);
+    printf("%s: %zu training and %zu test samples; MLP %zu-%zu-%zu, %zu epochs\n", name,
+           train.n, test.n, train.dim, rec->hidden, train.classes, r.epochs);
+    fflush(stdout);
+    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_start(&r.bar, r.label, train.n, "samples");
+    const char *seed = getenv("DLKIT_SEED");
+    recipe_hooks hooks = {on_step, on_epoch, &r};
+    float acc = recipe_train(rec, &train, &test,
+                             seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
+    if (!dk_csvlog_close(r.log, &err))
+        dk_fatal("%s", err.msg);
+    printf("%s: test accuracy %.2f%% after %.1f s. Logs in %s/. Next: `make plot CH=02`.\n",
+           name, 100 * acc, dk_seconds() - r.start, argv[1]);
+    dk_dataset_free(&train);
+    dk_dataset_free(&test);
+    return 0;
+}
