@@ -155,7 +155,7 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 # another folder's.
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
-.PHONY: help grade hint debug train plot compare data check clean study gpu \
+.PHONY: help grade hint debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots
 
 help:
@@ -251,6 +251,26 @@ class release gradescope:
 clean:
 	rm -rf build
 
+# ---- make bench --------------------------------------------------------------------
+# The reference solutions against PyTorch on the CPU, and dk_sgemm against
+# raw OpenBLAS and the machine's peak: bench/run runs the rows of bench/rows/
+# with the programs built here. Not part of make check: it times things.
+BENCH := $(BUILD)/bench
+$(BUILD)/obj/bench/mlp_epoch.o: KIT_CFLAGS += -Iexercises/02-backprop
+$(BENCH)/mlp_epoch: $(BUILD)/obj/bench/mlp_epoch.o \
+                    $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard solutions/02-backprop/*.c)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+$(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
+
+bench:
+	@tools/deps grade
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch sgemm peak)
+	@bench/run $(BENCH)
+
 # ---- make check ----------------------------------------------------------------
 # Builds everything with gcc and clang (-Werror: the stubs and the drivers
 # too), runs the kit's own tests, grades the reference (100 on every
@@ -259,7 +279,7 @@ clean:
 CHECK := $(BUILD)/check
 
 check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
-             $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard exercises/*/*.c))
+             $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard exercises/*/*.c bench/*.c))
 
 check:
 	@tools/deps check
