@@ -13,7 +13,7 @@ endif
 
 # Flags of every C file of the kit; student code gets BASE_CFLAGS.
 PKGS    := openblas zlib libcrypto libcurl
-CFLAGS  ?= -O2 -g
+CFLAGS  ?= -O3 -g
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer
 BUILD   := build/san
@@ -30,6 +30,10 @@ CRITERION   = $(shell pkg-config --libs criterion)
 ifdef SEED
 export DLKIT_SEED := $(SEED)
 endif
+# Every object depends on the compiler and flags it was built with: a
+# change of either rebuilds everything.
+FLAGS := $(BUILD)/flags.txt
+$(shell mkdir -p $(BUILD) && echo '$(CC) $(CFLAGS)' | cmp -s - $(FLAGS) || echo '$(CC) $(CFLAGS)' > $(FLAGS))
 # Programs find the kit's data here even when the kit folder has moved
 # since they were built (DK_ROOT).
 export DLKIT_ROOT := $(ROOT)
@@ -40,7 +44,7 @@ LIB     := $(BUILD)/lib/libdlkit.a
 
 # exercises/NN-x/*.c and solutions/NN-x/*.c see their chapter's header.
 chapter_dir = $(if $(filter exercises solutions,$(firstword $(subst /, ,$<))),-Iexercises/$(word 2,$(subst /, ,$<)))
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) $(chapter_dir) -c $< -o $@
 
@@ -67,7 +71,7 @@ CORE_OBJ := $(patsubst grader/core/%.c,$(G)/core/%.o,$(filter-out %/runner.c,$(w
 WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
 earlier_than = $(shell printf '%s\n' $(CHAPTERS) | awk -v ch=$(1) '$$0 < ch')
 
-$(G)/core/%.o: grader/core/%.c
+$(G)/core/%.o: grader/core/%.c $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) -c $< -o $@
 
@@ -93,13 +97,13 @@ $(G)/%/ref_api.h: $(G)/%/api.list
 	{ echo '/* Generated: the reference solution under ref_ names. */'; \
 	  awk '{print "extern __typeof__(" $$1 ") ref_" $$1 ";"}' $<; } > $@
 
-$(G)/%/runner.o: grader/core/runner.c
+$(G)/%/runner.o: grader/core/runner.c $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) -DDK_CHAPTER='"$*"' -c $< -o $@
 
 # The tests, and the chapter's kit code that they use (a shared recipe).
 $(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h) $$(call kit_sources,$$*) \
-                    $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h
+                    $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h $(FLAGS)
 	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
 	for t in $(filter %.c,$^); do \
 	  $(CC) $(KIT_CFLAGS) -Igrader/core -Iexercises/$* -I$(G)/$* -DDK_CHAPTER='"$*"' \
@@ -198,7 +202,7 @@ kit_sources = $(filter-out $(addprefix exercises/$(1)/,$(call manifest,$(1)) tra
 DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
 LOGS    = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
 driver_chapter = $(word 2,$(subst /, ,$(1)))
-$(BUILD)/drivers/%: $(LIB) $$(wildcard exercises/$$(call driver_chapter,$$*)/*) \
+$(BUILD)/drivers/%: $(LIB) $(FLAGS) $$(wildcard exercises/$$(call driver_chapter,$$*)/*) \
                     $$(wildcard $(SRC)/$$(call driver_chapter,$$*)/*.c)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Iexercises/$(call driver_chapter,$*) -o $@ \

@@ -33,8 +33,10 @@ void relu_forward(const float *x, size_t n, float *y)
 
 void relu_backward(const float *x, const float *dy, size_t n, float *dx)
 {
-    for (size_t i = 0; i < n; i++)
-        dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+    for (size_t i = 0; i < n; i++) {
+        float g = dy[i]; /* read whatever x says: then the loop vectorizes */
+        dx[i] = x[i] > 0.0f ? g : 0.0f;
+    }
 }
 
 void sigmoid_forward(const float *x, size_t n, float *y)
