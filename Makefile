@@ -42,11 +42,12 @@ export DLKIT_ROOT := $(ROOT)
 LIB_SRC := $(wildcard common/*.c) $(filter-out datasets/cli.c,$(wildcard datasets/*.c))
 LIB     := $(BUILD)/lib/libdlkit.a
 
-# exercises/NN-x/*.c and solutions/NN-x/*.c see their chapter's header.
-chapter_dir = $(if $(filter exercises solutions,$(firstword $(subst /, ,$<))),-Iexercises/$(word 2,$(subst /, ,$<)))
+# Chapters see the contract headers of every chapter (a chapter may call
+# the earlier ones' functions); the header names differ.
+CHAPTER_INCLUDES = $(addprefix -I,$(wildcard exercises/[0-9][0-9]-*))
 $(BUILD)/obj/%.o: %.c $(FLAGS)
 	@mkdir -p $(@D)
-	$(CC) $(KIT_CFLAGS) $(chapter_dir) -c $< -o $@
+	$(CC) $(KIT_CFLAGS) $(CHAPTER_INCLUDES) -c $< -o $@
 
 $(LIB): $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(@D)
@@ -106,7 +107,7 @@ $(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h) $$(call kit_so
                     $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h $(FLAGS)
 	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
 	for t in $(filter %.c,$^); do \
-	  $(CC) $(KIT_CFLAGS) -Igrader/core -Iexercises/$* -I$(G)/$* -DDK_CHAPTER='"$*"' \
+	  $(CC) $(KIT_CFLAGS) -Igrader/core $(CHAPTER_INCLUDES) -I$(G)/$* -DDK_CHAPTER='"$*"' \
 	    -c $$t -o $(G)/$*/tests/$$(basename $${t%.c}).o || exit 1; done
 	touch $@
 
@@ -189,9 +190,10 @@ debug:
 	@$(MAKE_QUIET) grade-kit
 	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT) --build
 ifeq ($(SAN),1)
-	$(OUT)/$(SELECTED)/tests --run $(TEST)
+	DK_STAGE=$(OUT)/$(SELECTED)/src $(OUT)/$(SELECTED)/tests --run $(TEST)
 else
-	gdb -q -ex run -ex 'echo \n(gdb: `bt` shows where it stopped, `quit` leaves)\n' \
+	DK_STAGE=$(OUT)/$(SELECTED)/src gdb -q -ex run \
+	  -ex 'echo \n(gdb: `bt` shows where it stopped, `quit` leaves)\n' \
 	  --args $(OUT)/$(SELECTED)/tests --run $(TEST)
 endif
 
@@ -202,13 +204,16 @@ kit_sources = $(filter-out $(addprefix exercises/$(1)/,$(call manifest,$(1)) tra
 DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
 LOGS    = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
 driver_chapter = $(word 2,$(subst /, ,$(1)))
+# The earlier chapters' functions come from their reference.
+earlier_refs = $(foreach c,$(call earlier_than,$(1)),$(G)/$(c)/solution.o)
 $(BUILD)/drivers/%: $(LIB) $(FLAGS) $$(wildcard exercises/$$(call driver_chapter,$$*)/*) \
-                    $$(wildcard $(SRC)/$$(call driver_chapter,$$*)/*.c)
+                    $$(wildcard $(SRC)/$$(call driver_chapter,$$*)/*.c) \
+                    $$(call earlier_refs,$$(call driver_chapter,$$*))
 	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Iexercises/$(call driver_chapter,$*) -o $@ \
-	  $(addprefix $(SRC)/$(call driver_chapter,$*)/,$(call manifest,$(call driver_chapter,$*))) \
-	  $(call kit_sources,$(call driver_chapter,$*)) \
-	  exercises/$(call driver_chapter,$*)/$(notdir $*).c $(LIB) $(KIT_LIBS)
+	$(CC) $(BASE_CFLAGS) $(INCLUDES) $(CHAPTER_INCLUDES) -o $@ \
+	  $(filter %.c,$(addprefix $(SRC)/$(call driver_chapter,$*)/,$(call manifest,$(call driver_chapter,$*)))) \
+	  $(call kit_sources,$(call driver_chapter,$*)) exercises/$(call driver_chapter,$*)/$(notdir $*).c \
+	  $(call earlier_refs,$(call driver_chapter,$*)) $(LIB) $(KIT_LIBS)
 
 train:
 	$(one_chapter)
@@ -281,6 +286,8 @@ bench:
 # chapter) and the untouched stubs (0, every test "not implemented"), checks
 # that every mutant and cheat is caught, and draws every chapter's plots.
 CHECK := $(BUILD)/check
+# Parts of the kit with their own makefile add their checks to CHECK_MORE.
+CHECK_MORE :=
 
 check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
              $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard exercises/*/*.c bench/*.c))
@@ -293,7 +300,7 @@ check:
 	echo "== the kit's own tests$${OPENBLAS_CORETYPE:+ (OpenBLAS core $$OPENBLAS_CORETYPE, as OPENBLAS_CORETYPE says)}" && \
 	$(BUILD)/bin/kit-tests --jobs 2 && \
 	echo "== the in-kit data sets" && $(BUILD)/bin/dlkit-data verify --in-kit && \
-	$(MAKE_QUIET) check-grades check-mutants check-plots && \
+	$(MAKE_QUIET) check-grades check-mutants check-plots $(CHECK_MORE) && \
 	echo "make check passed in $${SECONDS}s"
 
 check-grades: grade-kit
@@ -322,5 +329,8 @@ check-plots: $(LIB)
 	  $(MAKE_QUIET) train CH=$$ch SRC=solutions > $(CHECK)/plots/$$ch-train.txt 2>&1 || \
 	    { cat $(CHECK)/plots/$$ch-train.txt; exit 1; }; \
 	  tests/check-plots $$ch $(BUILD)/logs/$$ch/reference $(CHECK)/plots/$$ch || exit 1; done
+
+# Parts of the kit with rules of their own.
+-include $(wildcard */*.mk */*/*.mk)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -57,6 +57,11 @@ void dk_test_reached_end(void);
 uint64_t dk_test_seed(void);
 /* A generator seeded from the base seed and a per-use salt. */
 dk_rng dk_test_rng(uint64_t salt);
+/* The path of one of the files the student hands in besides the C code
+ * (an answer file, a configuration), as the chapter's MANIFEST names it:
+ * from the staged copy that grade-chapter makes (DK_STAGE). */
+const char *dk_student_file(const char *name);
+
 /* x[i] uniform in [lo, hi), i < n. */
 void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi);
 
