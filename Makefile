@@ -296,7 +296,7 @@ check:
 	@tools/deps check
 	@SECONDS=0; \
 	echo "== build with gcc and clang (-Werror)"; \
-	$(MAKE_QUIET) check-build && $(MAKE_QUIET) CC=clang BUILD=build/clang check-build && \
+	$(MAKE_QUIET) check-build && $(MAKE_QUIET) CC=clang BUILD=$(BUILD)/clang check-build && \
 	echo "== the kit's own tests$${OPENBLAS_CORETYPE:+ (OpenBLAS core $$OPENBLAS_CORETYPE, as OPENBLAS_CORETYPE says)}" && \
 	$(BUILD)/bin/kit-tests --jobs 2 && \
 	echo "== the in-kit data sets" && $(BUILD)/bin/dlkit-data verify --in-kit && \
