@@ -96,6 +96,7 @@ $(G)/%/ref.o: $(G)/%/solution.o $(G)/%/api.list
 
 $(G)/%/ref_api.h: $(G)/%/api.list
 	{ echo '/* Generated: the reference solution under ref_ names. */'; \
+	  for h in exercises/$*/*.h; do echo "#include \"$$(basename $$h)\""; done; \
 	  awk '{print "extern __typeof__(" $$1 ") ref_" $$1 ";"}' $<; } > $@
 
 $(G)/%/runner.o: grader/core/runner.c $(FLAGS)
@@ -219,7 +220,7 @@ train:
 	$(one_chapter)
 	@tools/deps grade
 	@$(MAKE_QUIET) $(DRIVERS)/train || { echo "dlkit: your code does not compile (above)."; exit 1; }
-	@$(DRIVERS)/train $(LOGS) $(DATA)
+	@DLKIT_SRC=$(SRC) $(DRIVERS)/train $(LOGS) $(DATA) $(if $(PLAIN),plain)
 
 plot:
 	$(one_chapter)
@@ -249,7 +250,7 @@ study:
 	@test -f exercises/$(SELECTED)/study.c || { echo "Chapter $(SELECTED) has no studies."; exit 2; }
 	@tools/deps grade plot
 	@$(MAKE_QUIET) $(DRIVERS)/study || { echo "dlkit: your code does not compile (above)."; exit 1; }
-	@$(DRIVERS)/study $(STUDIES) $(NAME)
+	@DLKIT_SRC=$(SRC) $(DRIVERS)/study $(STUDIES) $(NAME)
 	@test -z "$(NAME)" || plots/$(SELECTED).sh study $(NAME) $(STUDIES)/$(NAME).csv \
 	  $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
 gpu:
@@ -326,7 +327,7 @@ check-mutants: grade-kit
 check-plots: $(LIB)
 	@echo "== training drivers and plots"
 	@for ch in $(CHAPTERS); do mkdir -p $(CHECK)/plots; \
-	  $(MAKE_QUIET) train CH=$$ch SRC=solutions > $(CHECK)/plots/$$ch-train.txt 2>&1 || \
+	  DLKIT_EPOCHS=2 $(MAKE_QUIET) train CH=$$ch SRC=solutions > $(CHECK)/plots/$$ch-train.txt 2>&1 || \
 	    { cat $(CHECK)/plots/$$ch-train.txt; exit 1; }; \
 	  tests/check-plots $$ch $(BUILD)/logs/$$ch/reference $(CHECK)/plots/$$ch || exit 1; done
 

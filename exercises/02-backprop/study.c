@@ -8,7 +8,7 @@
  * of parameters (`make study CH=02 NAME=depth-width` also draws it). */
 #include "blas.h"
 #include "csvlog.h"
-#include "recipe.h"
+#include "mlp_recipe.h"
 #include "timer.h"
 
 #include <stdio.h>

@@ -1,11 +1,11 @@
 /* Chapter 02, part 5: training for real (13 points): XOR, which chapter
  * 01's perceptron could not learn, and MNIST by the chapter's recipe
- * (exercises/02-backprop/recipe.c) with your layers, loss, network and SGD
+ * (exercises/02-backprop/mlp_recipe.c) with your layers, loss, network and SGD
  * step. */
 #include "backprop.h"
 #include "datasets.h"
 #include "grade.h"
-#include "recipe.h"
+#include "mlp_recipe.h"
 #include "ref_api.h"
 
 #include <math.h>

@@ -1,8 +1,8 @@
 /* Chapter 02's training recipe (kit code): the MLP, the augmentation and
  * the learning-rate schedule that train.c and the grader's accuracy test
  * share. Your layers, loss, network and SGD step do the work. */
-#ifndef DLKIT_RECIPE_H
-#define DLKIT_RECIPE_H
+#ifndef DLKIT_MLP_RECIPE_H
+#define DLKIT_MLP_RECIPE_H
 
 #include "backprop.h"
 #include "datasets.h"

@@ -1,5 +1,5 @@
-/* Chapter 02's training recipe (kit code; see recipe.h). */
-#include "recipe.h"
+/* Chapter 02's training recipe (kit code; see mlp_recipe.h). */
+#include "mlp_recipe.h"
 
 #include <math.h>
 #include <stdlib.h>

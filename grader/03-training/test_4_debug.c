@@ -1,0 +1,72 @@
+/* Chapter 03, part 4: debugging training (10 points). Each of the five
+ * set-ups in debug/ is broken in one way: its test passes when
+ * debug/answers.txt names the fault and the fixed set-up trains to the
+ * target. The training uses your optimizers and initialisation. */
+#include "debug_setup.h"
+#include "grade.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A fixed set-up reaches 90.2 to 91.4% (seeds 1 to 3), a broken one 84%
+ * at best. */
+static const float DEBUG_TARGET = 0.87f;
+
+static void expect_fixed(int k)
+{
+    char names[DEBUG_SETUPS][32], path[64];
+    dk_err err;
+    if (!debug_answers_read(dk_student_file("debug/answers.txt"), names, &err))
+        dk_test_fail("build error", "%s", err.msg);
+    if (!names[k][0])
+        dk_test_fail(DK_NOT_IMPLEMENTED, "debug/answers.txt names no fault for setup%d yet", k + 1);
+    bool known = false;
+    for (int f = 0; f < DEBUG_SETUPS; f++)
+        known = known || strcmp(names[k], DEBUG_FAULTS[f]) == 0;
+    DK_CHECK(known, "debug/answers.txt: '%s' (setup%d) is not one of the faults listed there",
+             names[k], k + 1);
+    DK_CHECK(strcmp(names[k], DEBUG_FAULTS[k]) == 0,
+             "debug/answers.txt: setup%d's fault is not %s", k + 1, names[k]);
+    snprintf(path, sizeof path, "debug/setup%d.cfg", k + 1);
+    recipe3 r;
+    if (!debug_setup_read(dk_student_file(path), &r, &err))
+        dk_test_fail(DK_WRONG_VALUE, "%s", err.msg);
+    scores s = debug_setup_train(&r, dk_test_seed(), NULL);
+    DK_CHECK(s.acc >= DEBUG_TARGET, "debug/setup%d.cfg, fixed, reaches %.1f%% test accuracy on the "
+             "8x8 digits; expected at least %.0f%%", k + 1, 100 * s.acc, 100 * DEBUG_TARGET);
+}
+
+GRADED_TEST(debug_setup1, 2, 20,
+            "Look at the loss in the first steps: a step can be so large that it jumps "
+            "over the valley.")
+{
+    expect_fixed(0);
+}
+
+GRADED_TEST(debug_setup2, 2, 20,
+            "Training loss that falls while test accuracy stays at chance: what could the "
+            "network be learning that does not carry over?")
+{
+    expect_fixed(1);
+}
+
+GRADED_TEST(debug_setup3, 2, 20,
+            "SGD assumes each batch is a fair sample of the data. What does a batch look "
+            "like here, and what does the last batch of an epoch teach?")
+{
+    expect_fixed(2);
+}
+
+GRADED_TEST(debug_setup4, 2, 20,
+            "If every hidden unit starts equal, what makes them differ later? Look at their "
+            "gradients.")
+{
+    expect_fixed(3);
+}
+
+GRADED_TEST(debug_setup5, 2, 20,
+            "What does ReLU output, and pass back, for a negative input? Print the hidden "
+            "layer's pre-activations.")
+{
+    expect_fixed(4);
+}
