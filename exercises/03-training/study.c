@@ -289,7 +289,7 @@ static void lr_finder(const char *dir, uint64_t seed)
 /* ---- grid: accuracy over learning rate x weight decay ---------------------- */
 
 typedef struct grid_ctx {
-    dk_dataset train, val;
+    dk_dataset train, val; /* views of one loaded set */
     uint64_t seed;
 } grid_ctx;
 
@@ -308,9 +308,10 @@ static void grid(const char *dir, uint64_t seed)
 {
     static const float lrs[] = {1e-4f, 3e-4f, 1e-3f, 3e-3f, 1e-2f};
     static const float wds[] = {0.0f, 1e-4f, 1e-3f, 1e-2f, 1e-1f};
-    grid_ctx g = {first("fashion-mnist", "train", 6000), first("fashion-mnist", "train", 6000), seed};
-    g.val.x += 5000 * g.val.dim, g.val.y += 5000, g.val.n = 1000;
+    dk_dataset data = first("fashion-mnist", "train", 6000);
+    grid_ctx g = {data, data, seed};
     g.train.n = 5000;
+    g.val.x += 5000 * data.dim, g.val.y += 5000, g.val.n = 1000;
     float scores[25];
     size_t best = grid_search(lrs, 5, wds, 5, short_run, &g, scores);
     dk_csvlog *log = open_log(dir, "grid.csv", "lr,weight_decay,val_acc");
@@ -320,7 +321,7 @@ static void grid(const char *dir, uint64_t seed)
     }
     close_log(log);
     printf("best: lr %g, weight decay %g (%.2f%%)\n", lrs[best / 5], wds[best % 5], 100 * scores[best]);
-    dk_dataset_free(&g.train), dk_dataset_free(&g.val);
+    dk_dataset_free(&data);
 }
 
 /* ---- debug: the five set-ups as they are now ------------------------------- */
