@@ -357,5 +357,8 @@ int main(int argc, char **argv)
     else
         dk_fatal("%s: say --results FILE, --list or --run NAME", argv[0]);
     criterion_finalize(set);
-    return status;
+    /* Out now: no destructor or atexit handler of the code under test gets
+     * to run after the results are written. */
+    fflush(NULL);
+    _exit(status);
 }
