@@ -126,7 +126,8 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 	  $(CRITERION) $(WRAP)
 	$(G)/$*/catalog --list > $@
 
-$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(LIB)
+$(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader
+$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
@@ -255,8 +256,6 @@ study:
 	  $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
 gpu:
 	@echo "make gpu arrives with the CUDA track."
-class release gradescope:
-	@echo "make $@ arrives with class-wide grading."
 
 clean:
 	rm -rf build
