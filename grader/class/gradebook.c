@@ -382,9 +382,10 @@ static void append_override(student *s, const override *o)
 static void score(student *s)
 {
     s->overrides = xstrdup("");
-    for (int c = 0; c < ncolumns; c++)
-        *(columns[c].hidden ? &s->hidden_points : &s->public_points)[columns[c].chapter] +=
-            s->cells[c].points;
+    for (int c = 0; c < ncolumns; c++) {
+        double *points = columns[c].hidden ? s->hidden_points : s->public_points;
+        points[columns[c].chapter] += s->cells[c].points;
+    }
     bool total_set = false;
     for (int o = 0; o < noverrides; o++) {
         if (strcmp(overrides[o].id, s->id) != 0)

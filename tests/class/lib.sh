@@ -4,12 +4,17 @@
 # kit's root) and DK_BUILD (make's BUILD, which make exports).
 : "${kit:?}" "${DK_BUILD:?}"
 
-# The reference of CHAPTER as a student's folder: DIR/exercises/CHAPTER.
-reference_submission() {
-    local dir=$1 chapter=$2
+# The files of CHAPTER's MANIFEST, from FROM (solutions or exercises), as a
+# student's folder: DIR/exercises/CHAPTER.
+chapter_submission() {
+    local from=$1 dir=$2 chapter=$3
     mkdir -p "$dir/exercises/$chapter"
-    cp "$kit/solutions/$chapter"/*.c "$dir/exercises/$chapter/"
+    grep -v -e '^#' -e '^[[:space:]]*$' "$kit/exercises/$chapter/MANIFEST" |
+        (cd "$kit/$from/$chapter" && xargs cp --parents -t "$dir/exercises/$chapter/")
 }
+
+reference_submission() { chapter_submission solutions "$@"; }
+stubs_submission() { chapter_submission exercises "$@"; }
 
 # The reference with a patch applied (grader/mutants' and cheats' format),
 # its @NAME@ placeholders first replaced from the environment's
