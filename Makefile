@@ -271,13 +271,22 @@ $(BENCH)/mlp_epoch: $(BUILD)/obj/bench/mlp_epoch.o \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# Chapter 03's network and recipe are kit code (training_recipe.c) on the
+# reference of chapter 03, whose layers come from chapter 02's reference.
+$(BENCH)/training_epoch: $(BUILD)/obj/bench/training_epoch.o \
+                         $(BUILD)/obj/exercises/03-training/training_recipe.o \
+                         $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard solutions/03-training/*.c \
+                                                                    solutions/02-backprop/*.c)) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
 $(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
 
 bench:
 	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch sgemm peak)
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch sgemm peak)
 	@bench/run $(BENCH)
 
 # ---- make check ----------------------------------------------------------------

@@ -36,8 +36,8 @@ typedef struct recipe3 {
 } recipe3;
 
 /* The full recipe: 784-512-512-10 with batch norm and dropout 0.2, AdamW
- * (lr 2e-3, weight decay 1e-4), one epoch of warm-up then cosine, +-2 px
- * shifts and flips, 30 epochs of batch 128, early stopping patience 8. */
+ * (lr 2e-3, weight decay 1e-4), one epoch of warm-up then cosine, flips
+ * (no shifts), 30 epochs of batch 128, early stopping patience 8. */
 extern const recipe3 RECIPE3_FULL;
 /* Chapter 02's plain recipe for comparison: no batch norm, dropout or
  * augmentation, plain SGD at a constant rate. */
