@@ -23,10 +23,10 @@ BASE_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror $(CFLAGS)
 # undefined behaviour or a missing declaration.
 STUDENT_CFLAGS = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror=implicit-function-declaration \
                  -Werror=return-type -Werror=incompatible-pointer-types -Werror=int-conversion $(CFLAGS)
-INCLUDES    = -Icommon -Idatasets -DDK_ROOT='"$(ROOT)"' $(shell pkg-config --cflags $(PKGS))
+INCLUDES    = -Icommon -Idatasets -DDK_ROOT='"$(ROOT)"' $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 KIT_CFLAGS  = $(BASE_CFLAGS) -MMD -MP $(INCLUDES)
-KIT_LIBS    = $(shell pkg-config --libs $(PKGS)) -lm
-CRITERION   = $(shell pkg-config --libs criterion)
+KIT_LIBS    = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+CRITERION   = $(shell pkg-config --libs criterion 2>/dev/null)
 ifdef SEED
 export DLKIT_SEED := $(SEED)
 endif
@@ -254,8 +254,6 @@ study:
 	@DLKIT_SRC=$(SRC) $(DRIVERS)/study $(STUDIES) $(NAME)
 	@test -z "$(NAME)" || plots/$(SELECTED).sh study $(NAME) $(STUDIES)/$(NAME).csv \
 	  $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
-gpu:
-	@echo "make gpu arrives with the CUDA track."
 
 clean:
 	rm -rf build
