@@ -138,10 +138,14 @@ static void print_tests(const chapter *ch)
 {
     if (unbuilt(ch))
         return;
+    int width = 40; /* the points line up under the longest name */
+    for (size_t i = 0; i < ch->ntests; i++)
+        if ((int)strlen(test_name(&ch->tests[i])) > width)
+            width = (int)strlen(test_name(&ch->tests[i]));
     for (size_t i = 0; i < ch->ntests; i++) {
         const result *r = &ch->tests[i];
-        printf("    %s%s%s %-40s %3d/%-3d %s\n", r->passed ? GREEN : RED,
-               r->passed ? "PASS" : "FAIL", RESET, test_name(r), r->points, r->max,
+        printf("    %s%s%s %-*s %3d/%-3d %s\n", r->passed ? GREEN : RED,
+               r->passed ? "PASS" : "FAIL", RESET, width, test_name(r), r->points, r->max,
                r->passed ? "" : r->kind);
     }
 }

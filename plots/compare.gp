@@ -7,7 +7,7 @@ set datafile separator ","
 set datafile missing "nan"
 set title title
 set xlabel "epoch"
-set ylabel column
+set ylabel column noenhanced
 set key bottom right
 if (out eq "-") {
     set terminal dumb size 78,20
