@@ -12,6 +12,7 @@
 #include "backprop.h"
 #include "blas.h"
 #include "datasets.h"
+#include "epoch.h"
 #include "timer.h"
 
 #include <stdio.h>
@@ -26,43 +27,19 @@ static float constant_lr(size_t step, void *ctx)
     return LR;
 }
 
-/* Where the fetcher found each file, so that PyTorch reads these. */
-static void print_files(void)
-{
-    static const char *const files[] = {
-        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[4096];
-        dk_err err;
-        if (!dk_fetch("fashion-mnist", files[i], path, sizeof path, &err))
-            dk_fatal("%s", err.msg);
-        printf("file %s\n", path);
-    }
-}
-
-static size_t positive(const char *arg, const char *what)
-{
-    char *end;
-    unsigned long v = strtoul(arg, &end, 10);
-    if (*end || v == 0 || v > 1024)
-        dk_fatal("%s must be a number from 1 to 1024, not '%s'", what, arg);
-    return v;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 3)
         dk_fatal("usage: %s THREADS EPOCHS", argv[0]);
-    dk_blas_init(argv, (int)positive(argv[1], "THREADS"));
-    size_t epochs = positive(argv[2], "EPOCHS");
+    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    size_t epochs = bench_count(argv[2], "EPOCHS");
 
     dk_dataset train, test;
     dk_err err;
     if (!dk_dataset_load("fashion-mnist", "train", &train, &err) ||
         !dk_dataset_load("fashion-mnist", "test", &test, &err))
         dk_fatal("%s", err.msg);
-    print_files();
+    bench_print_fashion_files();
 
     dk_rng rng;
     dk_rng_seed(&rng, SEED);

@@ -31,8 +31,9 @@ def read_idx(path, header):
         return np.frombuffer(f.read(), dtype=np.uint8, offset=header)
 
 
-def load(images, labels):
-    x = read_idx(images, 16).reshape(-1, 28 * 28).astype(np.float32) / 255
+def load(images, labels, shape):
+    """Images as (N, *shape), scaled to [0, 1]; labels as int64."""
+    x = read_idx(images, 16).reshape(-1, *shape).astype(np.float32) / 255
     y = read_idx(labels, 8).astype(np.int64)
     return torch.from_numpy(x), torch.from_numpy(y)
 
@@ -57,15 +58,17 @@ def blas():
     return found.group(1) if found else "unknown"
 
 
-def main():
-    threads, epochs = int(sys.argv[1]), int(sys.argv[2])
+def run(make_model, shape, threads, epochs, files):
+    """Trains make_model() on the IDX files (train images, labels, test
+    images, labels) read as images of the given shape, printing the
+    harness's lines. bench/torch_cnn.py runs its network through this too."""
     torch.set_num_threads(threads)
     torch.manual_seed(SEED)
     print("torch", torch.__version__, blas(), os.path.dirname(torch.__file__))
-    x, y = load(sys.argv[3], sys.argv[4])
-    xt, yt = load(sys.argv[5], sys.argv[6])
+    x, y = load(files[0], files[1], shape)
+    xt, yt = load(files[2], files[3], shape)
 
-    model = nn.Sequential(nn.Linear(x.shape[1], HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10))
+    model = make_model()
     opt = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
     loss_fn = nn.CrossEntropyLoss()
     for e in range(1, epochs + 1):
@@ -76,6 +79,11 @@ def main():
     with torch.no_grad():
         acc = (model(xt).argmax(1) == yt).float().mean().item()
     print(f"test_acc {acc:.4f}")
+
+
+def main():
+    run(lambda: nn.Sequential(nn.Linear(28 * 28, HIDDEN), nn.ReLU(), nn.Linear(HIDDEN, 10)),
+        (28 * 28,), int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:7])
 
 
 if __name__ == "__main__":

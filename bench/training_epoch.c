@@ -16,6 +16,7 @@
  * recipe3_train runs after every epoch. */
 #include "blas.h"
 #include "datasets.h"
+#include "epoch.h"
 #include "timer.h"
 #include "training_recipe.h"
 
@@ -27,30 +28,6 @@
  * validation; the bench trains on the same 55,000 that the driver does,
  * without validation (nothing to stop early on). */
 enum { HOLDOUT = 5000, SEED = 1 };
-
-/* Where the fetcher found each file, so that PyTorch reads these. */
-static void print_files(void)
-{
-    static const char *const files[] = {
-        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[4096];
-        dk_err err;
-        if (!dk_fetch("fashion-mnist", files[i], path, sizeof path, &err))
-            dk_fatal("%s", err.msg);
-        printf("file %s\n", path);
-    }
-}
-
-static size_t positive(const char *arg, const char *what)
-{
-    char *end;
-    unsigned long v = strtoul(arg, &end, 10);
-    if (*end || v == 0 || v > 1024)
-        dk_fatal("%s must be a number from 1 to 1024, not '%s'", what, arg);
-    return v;
-}
 
 /* torch_training.py writes the recipe out by hand: a change to
  * RECIPE3_FULL that it does not follow would make the two sides train
@@ -93,13 +70,13 @@ int main(int argc, char **argv)
 {
     if (argc != 3)
         dk_fatal("usage: %s THREADS EPOCHS", argv[0]);
-    dk_blas_init(argv, (int)positive(argv[1], "THREADS"));
+    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
 
     recipe3 r = RECIPE3_FULL;
     check_mirrored(&r);
     /* The schedule spans the run: warm-up over the first epoch, cosine
      * over the rest, as in a full run squeezed into EPOCHS. */
-    r.epochs = positive(argv[2], "EPOCHS");
+    r.epochs = bench_count(argv[2], "EPOCHS");
     r.patience = 0;
 
     dk_dataset all, test;
@@ -109,7 +86,7 @@ int main(int argc, char **argv)
         dk_fatal("%s", err.msg);
     if (all.n <= HOLDOUT)
         dk_fatal("fashion-mnist has only %zu training images", all.n);
-    print_files();
+    bench_print_fashion_files();
     dk_dataset train = all;
     train.n = all.n - HOLDOUT;
 

@@ -1,0 +1,31 @@
+/* See epoch.h. */
+#include "epoch.h"
+
+#include "datasets.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+size_t bench_count(const char *arg, const char *what)
+{
+    char *end;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (*end || v == 0 || v > 1024)
+        dk_fatal("%s must be a number from 1 to 1024, not '%s'", what, arg);
+    return v;
+}
+
+void bench_print_fashion_files(void)
+{
+    static const char *const files[] = {
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[4096];
+        dk_err err;
+        if (!dk_fetch("fashion-mnist", files[i], path, sizeof path, &err))
+            dk_fatal("%s", err.msg);
+        printf("file %s\n", path);
+    }
+}

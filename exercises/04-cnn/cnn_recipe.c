@@ -1,0 +1,210 @@
+/* Chapter 04's training recipe (kit code; see cnn_recipe.h). */
+#include "cnn_recipe.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const cnn_recipe CNN_RECIPE_FASHION = {.c1 = 16, .c2 = 32, .hidden = 128, .epochs = 12,
+                                       .batch = 64, .lr_max = 0.05f, .momentum = 0.9f,
+                                       .weight_decay = 5e-4f};
+const cnn_recipe CNN_RECIPE_GRADED = {.c1 = 16, .c2 = 32, .hidden = 128, .epochs = 3,
+                                      .batch = 64, .subset = 10000, .lr_max = 0.05f,
+                                      .momentum = 0.9f, .weight_decay = 5e-4f};
+const cnn_recipe CNN_RECIPE_CIFAR10 = {.c1 = 64, .c2 = 128, .hidden = 256, .epochs = 30,
+                                       .batch = 64, .lr_max = 0.05f, .momentum = 0.9f,
+                                       .weight_decay = 5e-4f, .flip = true, .shift = 4};
+
+/* Evaluation's batch: larger than training's, fewer calls. */
+enum { EVAL_BATCH = 200 };
+
+const cnn_recipe *cnn_recipe_for(const char *dataset)
+{
+    if (strcmp(dataset, "fashion-mnist") == 0)
+        return &CNN_RECIPE_FASHION;
+    if (strcmp(dataset, "cifar10") == 0)
+        return &CNN_RECIPE_CIFAR10;
+    return NULL;
+}
+
+lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data)
+{
+    return (lenet_config){data->h, data->w, data->c, r->c1, r->c2, r->hidden, data->classes};
+}
+
+float cnn_one_cycle_lr(size_t step, size_t total, float lr_max)
+{
+    const double start = lr_max / 25.0, end = start / 1e4, warm = 0.3 * (double)total;
+    const double t = (double)step;
+    if (t < warm) /* cosine up from start to lr_max */
+        return (float)(lr_max + (start - lr_max) * 0.5 * (1 + cos(M_PI * t / warm)));
+    const double frac = fmin(1.0, (t - warm) / fmax(1.0, (double)total - warm));
+    return (float)(end + (lr_max - end) * 0.5 * (1 + cos(M_PI * frac)));
+}
+
+void cnn_sgd_step(lenet *net, float *velocity, float lr, float momentum, float weight_decay)
+{
+    for (size_t i = 0; i < net->nparams; i++) {
+        velocity[i] = momentum * velocity[i] + net->grads[i] + weight_decay * net->params[i];
+        net->params[i] -= lr * velocity[i];
+    }
+}
+
+/* Buffers of one batch of B images of dim floats. */
+typedef struct scratch {
+    float *x, *acts, *dacts, *logits, *dlogits;
+    int *labels;
+} scratch;
+
+static void scratch_free(scratch *s)
+{
+    free(s->x), free(s->acts), free(s->dacts), free(s->logits), free(s->dlogits);
+    free(s->labels);
+}
+
+/* dacts only for training. */
+static bool scratch_alloc(scratch *s, const lenet *net, size_t B, bool train)
+{
+    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
+    const size_t acts = lenet_acts_size(net, B);
+    *s = (scratch){malloc(B * dim * sizeof(float)), malloc(acts * sizeof(float)),
+                   train ? malloc(acts * sizeof(float)) : NULL, malloc(B * C * sizeof(float)),
+                   malloc(B * C * sizeof(float)), malloc(B * sizeof(int))};
+    if (s->x && s->acts && (s->dacts || !train) && s->logits && s->dlogits && s->labels)
+        return true;
+    scratch_free(s);
+    return false;
+}
+
+/* A random horizontal flip and shift of each (h, w, c) image of a batch,
+ * filling with 0 what comes from outside. */
+static void augment(const cnn_recipe *r, float *x, size_t B, const lenet_config *cfg, dk_rng *rng,
+                    float *copy)
+{
+    const int h = (int)cfg->H, w = (int)cfg->W, span = 2 * r->shift + 1;
+    const size_t C = cfg->C, dim = cfg->H * cfg->W * C;
+    for (size_t n = 0; n < B; n++) {
+        const bool flip = r->flip && dk_rng_below(rng, 2);
+        const int dy = (int)dk_rng_below(rng, (size_t)span) - r->shift;
+        const int dx = (int)dk_rng_below(rng, (size_t)span) - r->shift;
+        if (!flip && !dy && !dx)
+            continue;
+        float *img = x + n * dim;
+        memcpy(copy, img, dim * sizeof *copy);
+        for (int row = 0; row < h; row++)
+            for (int col = 0; col < w; col++) {
+                const int sr = row - dy, sc0 = col - dx, sc = flip ? w - 1 - sc0 : sc0;
+                float *px = img + ((size_t)row * cfg->W + (size_t)col) * C;
+                if (sr < 0 || sr >= h || sc0 < 0 || sc0 >= w)
+                    memset(px, 0, C * sizeof *px);
+                else
+                    memcpy(px, copy + ((size_t)sr * cfg->W + (size_t)sc) * C, C * sizeof *px);
+            }
+    }
+}
+
+float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_training *t,
+                      dk_rng *rng)
+{
+    const cnn_recipe *r = t->recipe;
+    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
+    scratch s;
+    size_t *order = malloc((n ? n : 1) * sizeof *order);
+    float *copy = malloc(dim * sizeof *copy);
+    if (!order || !copy || !scratch_alloc(&s, net, r->batch, true)) {
+        free(order), free(copy);
+        return NAN;
+    }
+    dk_rng_permutation(rng, order, n);
+    double total = 0;
+    for (size_t start = 0; start < n; start += r->batch) {
+        const size_t B = n - start < r->batch ? n - start : r->batch;
+        for (size_t i = 0; i < B; i++) {
+            memcpy(s.x + i * dim, X + order[start + i] * dim, dim * sizeof(float));
+            s.labels[i] = y[order[start + i]];
+        }
+        if (r->flip || r->shift)
+            augment(r, s.x, B, &net->cfg, rng, copy);
+        lenet_zero_grad(net);
+        lenet_forward(net, s.x, B, s.acts, s.logits);
+        total += (double)B * softmax_cross_entropy(s.logits, s.labels, B, C, s.dlogits);
+        lenet_backward(net, B, s.acts, s.dlogits, s.dacts);
+        cnn_sgd_step(net, t->velocity, t->lr_at(t->step++, t->lr_ctx), r->momentum,
+                     r->weight_decay);
+        if (t->hooks && t->hooks->on_step)
+            t->hooks->on_step(start + B, t->hooks->ctx);
+    }
+    scratch_free(&s);
+    free(order), free(copy);
+    return (float)(total / (double)(n ? n : 1));
+}
+
+float cnn_evaluate(const lenet *net, const float *X, const int *y, size_t n, float *loss,
+                   int *pred)
+{
+    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
+    scratch s;
+    if (!scratch_alloc(&s, net, EVAL_BATCH, false))
+        return NAN;
+    size_t right = 0;
+    double total = 0;
+    for (size_t start = 0; start < n; start += EVAL_BATCH) {
+        const size_t B = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
+        lenet_forward(net, X + start * dim, B, s.acts, s.logits);
+        total += (double)B * softmax_cross_entropy(s.logits, y + start, B, C, NULL);
+        for (size_t i = 0; i < B; i++) {
+            const float *row = s.logits + i * C;
+            size_t best = 0;
+            for (size_t j = 1; j < C; j++)
+                best = row[j] > row[best] ? j : best;
+            right += (int)best == y[start + i];
+            if (pred)
+                pred[start + i] = (int)best;
+        }
+    }
+    scratch_free(&s);
+    if (loss)
+        *loss = (float)(total / (double)(n ? n : 1));
+    return (float)right / (float)(n ? n : 1);
+}
+
+/* The one-cycle schedule over a whole run, as an lr_at. */
+typedef struct one_cycle {
+    size_t total;
+    float lr_max;
+} one_cycle;
+
+static float one_cycle_at(size_t step, void *ctx)
+{
+    const one_cycle *c = ctx;
+    return cnn_one_cycle_lr(step, c->total, c->lr_max);
+}
+
+float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
+                       uint64_t seed, const cnn_hooks *hooks)
+{
+    dk_rng rng;
+    dk_rng_seed(&rng, seed);
+    const lenet_config cfg = cnn_recipe_network(r, train);
+    lenet net;
+    if (!lenet_create(&net, &cfg, &rng))
+        return NAN;
+    const size_t n = r->subset && r->subset < train->n ? r->subset : train->n;
+    one_cycle schedule = {r->epochs * ((n + r->batch - 1) / r->batch), r->lr_max};
+    cnn_training t = {r, one_cycle_at, &schedule, calloc(net.nparams, sizeof(float)), 0, hooks};
+    float acc = NAN;
+    const bool watched = hooks && hooks->on_epoch;
+    for (size_t epoch = 1; t.velocity && epoch <= r->epochs; epoch++) {
+        const float loss = cnn_train_epoch(&net, train->x, train->y, n, &t, &rng);
+        if (!watched && epoch < r->epochs)
+            continue; /* no one looks at the test set before the end */
+        float test_loss = NAN;
+        acc = cnn_evaluate(&net, test->x, test->y, test->n, &test_loss, NULL);
+        if (watched)
+            hooks->on_epoch(epoch, &net, loss, test_loss, acc, one_cycle_at(t.step - 1, &schedule),
+                            hooks->ctx);
+    }
+    free(t.velocity);
+    lenet_free(&net);
+    return acc;
+}

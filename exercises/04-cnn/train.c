@@ -1,0 +1,246 @@
+/* Chapter 04's training driver (kit code: you need not edit it).
+ *
+ *   train LOGDIR [DATASET]
+ *
+ * Trains the LeNet-style network by the chapter's recipe (cnn_recipe.c) with
+ * your layers and network on DATASET ("fashion-mnist", the default, or
+ * "cifar10"), and writes under LOGDIR, for `make plot CH=04`:
+ *   DATASET.csv            one row per epoch: epoch, train_loss, train_acc
+ *                          (on up to 10,000 training images, unaugmented),
+ *                          test_loss, test_acc, lr, seconds
+ *   DATASET-filters.txt    conv1's filters as a grid of images (one grid
+ *                          per input channel, one below the other)
+ *   DATASET-image.txt      the first test image (its first channel)
+ *   DATASET-maps1.txt      conv1's feature maps of that image (after ReLU)
+ *   DATASET-maps2.txt      conv2's
+ *   DATASET-confusion.txt  the test set's confusion matrix: row = true
+ *                          class, column = predicted, counts
+ *   DATASET-classes.txt    the class names, one a line
+ * DLKIT_EPOCHS=n in the environment trains n epochs instead of the
+ * recipe's, for a quick look (the accuracy then falls short). */
+#include "blas.h"
+#include "csvlog.h"
+#include "files.h"
+#include "progress.h"
+#include "cnn_recipe.h"
+#include "timer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const FASHION_CLASSES[] = {"T-shirt/top", "Trouser", "Pullover", "Dress",
+                                              "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                                              "Ankle boot"};
+static const char *const CIFAR_CLASSES[] = {"airplane", "automobile", "bird", "cat", "deer",
+                                            "dog", "frog", "horse", "ship", "truck"};
+
+typedef struct run {
+    const char *dir, *name;
+    const dk_dataset *train, *test;
+    dk_csvlog *log;
+    dk_progress bar;
+    double start;
+    size_t epochs;
+    char label[64];
+} run;
+
+static FILE *open_output(const run *r, const char *what, char *path, size_t len)
+{
+    snprintf(path, len, "%s/%s-%s.txt", r->dir, r->name, what);
+    dk_err err;
+    if (!dk_mkdirs_for(path, &err))
+        dk_fatal("%s", err.msg);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        dk_fatal("cannot write %s", path);
+    return f;
+}
+
+static void close_output(FILE *f, const char *path)
+{
+    if (fclose(f) != 0)
+        dk_fatal("cannot write %s", path);
+}
+
+/* One row of a matrix as a line of text, gnuplot's `matrix` format; NAN
+ * (the blanks between maps) as "nan". */
+static void write_row(FILE *f, const float *v, size_t n)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (isnan(v[j]))
+            fprintf(f, j ? " nan" : "nan");
+        else
+            fprintf(f, j ? " %.4g" : "%.4g", (double)v[j]);
+    }
+    fputc('\n', f);
+}
+
+/* n maps of h x w through your tile_maps, cols to a row, appended to f. */
+static void write_tiles(FILE *f, const float *x, size_t n, size_t h, size_t w,
+                        size_t map_stride, size_t pixel_stride, size_t cols)
+{
+    const size_t rows = (n + cols - 1) / cols;
+    const size_t gh = rows * (h + 1) - 1, gw = cols * (w + 1) - 1;
+    float *grid = malloc(gh * gw * sizeof *grid);
+    if (!grid)
+        dk_fatal("out of memory for a picture of %zu x %zu", gh, gw);
+    tile_maps(x, n, h, w, map_stride, pixel_stride, cols, grid);
+    for (size_t i = 0; i < gh; i++)
+        write_row(f, grid + i * gw, gw);
+    free(grid);
+}
+
+/* conv1's filters (c1, 5, 5, C): one grid per input channel, a row of
+ * blanks between them. */
+static void write_filters(const run *r, const lenet *net)
+{
+    char path[4096];
+    FILE *f = open_output(r, "filters", path, sizeof path);
+    const size_t k = LENET_KERNEL, C = net->cfg.C, n = net->cfg.c1, cols = n < 8 ? n : 8;
+    float blanks[8 * (LENET_KERNEL + 1)];
+    for (size_t j = 0; j < 8 * (LENET_KERNEL + 1); j++)
+        blanks[j] = NAN;
+    for (size_t c = 0; c < C; c++) {
+        if (c) /* one line of blanks between the channels' grids */
+            write_row(f, blanks, cols * (k + 1) - 1);
+        write_tiles(f, net->params + c, n, k, k, k * k * C, C, cols);
+    }
+    close_output(f, path);
+}
+
+/* The first test image and its feature maps after conv1 and conv2. */
+static void write_maps(const run *r, const lenet *net)
+{
+    const size_t size = lenet_acts_size(net, 1), C = net->cfg.C;
+    float *acts = malloc(size * sizeof *acts), logits[64];
+    if (!acts || net->cfg.classes > 64)
+        dk_fatal("out of memory for the feature maps");
+    lenet_forward(net, r->test->x, 1, acts, logits);
+    const lenet_acts a = lenet_acts_in(net, 1, acts);
+    const lenet_shapes s = lenet_shapes_of(&net->cfg, 1);
+    char path[4096];
+    FILE *f = open_output(r, "image", path, sizeof path);
+    write_tiles(f, r->test->x, 1, net->cfg.H, net->cfg.W, 0, C, 1);
+    close_output(f, path);
+    f = open_output(r, "maps1", path, sizeof path);
+    write_tiles(f, a.h1, s.pool1.C, s.pool1.H, s.pool1.W, 1, s.pool1.C, 8);
+    close_output(f, path);
+    f = open_output(r, "maps2", path, sizeof path);
+    write_tiles(f, a.h2, s.pool2.C, s.pool2.H, s.pool2.W, 1, s.pool2.C, 8);
+    close_output(f, path);
+    free(acts);
+}
+
+/* The confusion matrix of the test set and the class names. */
+static void write_confusion(const run *r, const lenet *net)
+{
+    const size_t K = r->test->classes;
+    int *pred = malloc(r->test->n * sizeof *pred);
+    float *counts = calloc(K * K, sizeof *counts);
+    if (!pred || !counts)
+        dk_fatal("out of memory for the confusion matrix");
+    cnn_evaluate(net, r->test->x, r->test->y, r->test->n, NULL, pred);
+    for (size_t i = 0; i < r->test->n; i++)
+        counts[(size_t)r->test->y[i] * K + (size_t)pred[i]] += 1;
+    char path[4096];
+    FILE *f = open_output(r, "confusion", path, sizeof path);
+    for (size_t i = 0; i < K; i++)
+        write_row(f, counts + i * K, K);
+    close_output(f, path);
+    const char *const *names = strcmp(r->name, "cifar10") == 0 ? CIFAR_CLASSES : FASHION_CLASSES;
+    f = open_output(r, "classes", path, sizeof path);
+    for (size_t i = 0; i < K; i++)
+        fprintf(f, "%s\n", i < 10 ? names[i] : "?");
+    close_output(f, path);
+    free(pred), free(counts);
+}
+
+static void on_step(size_t done, void *ctx)
+{
+    run *r = ctx;
+    dk_progress_update(&r->bar, done, NULL);
+}
+
+static void on_epoch(size_t epoch, const lenet *net, float train_loss, float test_loss,
+                     float test_acc, float lr, void *ctx)
+{
+    run *r = ctx;
+    const size_t n = r->train->n < 10000 ? r->train->n : 10000;
+    const float train_acc = cnn_evaluate(net, r->train->x, r->train->y, n, NULL, NULL);
+    const double row[7] = {(double)epoch, train_loss, train_acc, test_loss, test_acc, lr,
+                           dk_seconds() - r->start};
+    dk_csvlog_row(r->log, row);
+    char status[96];
+    snprintf(status, sizeof status, "loss %.4f, train accuracy %.2f%%, test %.2f%%",
+             train_loss, 100 * train_acc, 100 * test_acc);
+    dk_progress_end(&r->bar, r->train->n, status);
+    if (epoch < r->epochs) {
+        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_start(&r->bar, r->label, r->train->n, "images");
+        return;
+    }
+    write_filters(r, net);
+    write_maps(r, net);
+    write_confusion(r, net);
+}
+
+/* The recipe, with DLKIT_EPOCHS's epoch count when it is set. */
+static cnn_recipe recipe_wanted(const cnn_recipe *r)
+{
+    cnn_recipe wanted = *r;
+    const char *epochs = getenv("DLKIT_EPOCHS");
+    if (!epochs || !*epochs)
+        return wanted;
+    char *end;
+    const unsigned long n = strtoul(epochs, &end, 10);
+    if (*end || n == 0 || n > 1000)
+        dk_fatal("DLKIT_EPOCHS must be a number of epochs from 1 to 1000, not '%s'", epochs);
+    wanted.epochs = n;
+    return wanted;
+}
+
+int main(int argc, char **argv)
+{
+    dk_blas_init(argv, 0);
+    if (argc < 2 || argc > 3)
+        dk_fatal("usage: %s LOGDIR [fashion-mnist|cifar10]", argv[0]);
+    const char *name = argc == 3 && *argv[2] ? argv[2] : "fashion-mnist";
+    const cnn_recipe *known = cnn_recipe_for(name);
+    if (!known)
+        dk_fatal("chapter 04 trains on fashion-mnist or cifar10, not '%s' (DATA=cifar10)", name);
+    const cnn_recipe recipe = recipe_wanted(known), *rec = &recipe;
+    dk_dataset train, test;
+    dk_err err;
+    if (!dk_dataset_load(name, "train", &train, &err) ||
+        !dk_dataset_load(name, "test", &test, &err))
+        dk_fatal("%s", err.msg);
+    char log_path[4096];
+    snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
+    run r = {.dir = argv[1], .name = name, .train = &train, .test = &test,
+             .start = dk_seconds(), .epochs = rec->epochs};
+    r.log = dk_csvlog_open(log_path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds",
+                           &err);
+    if (!r.log)
+        dk_fatal("%s", err.msg);
+    printf("%s: %zu training and %zu test images of %zux%zux%zu; LeNet %zu/%zu filters, "
+           "%zu hidden units, %zu epochs\n", name, train.n, test.n, train.h, train.w, train.c,
+           rec->c1, rec->c2, rec->hidden, rec->epochs);
+    fflush(stdout);
+    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_start(&r.bar, r.label, train.n, "images");
+    const char *seed = getenv("DLKIT_SEED");
+    const cnn_hooks hooks = {on_step, on_epoch, &r};
+    const float acc = cnn_recipe_train(rec, &train, &test,
+                                   seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
+    if (isnan(acc))
+        dk_fatal("the network could not be created (lenet_create returned false)");
+    if (!dk_csvlog_close(r.log, &err))
+        dk_fatal("%s", err.msg);
+    printf("%s: test accuracy %.2f%% after %.1f s. Logs in %s/. Next: `make plot CH=04`.\n",
+           name, 100 * acc, dk_seconds() - r.start, argv[1]);
+    dk_dataset_free(&train);
+    dk_dataset_free(&test);
+    return 0;
+}
