@@ -64,7 +64,7 @@ GPU_DATA := $(patsubst datasets/data/%.gz,$(GB)/data/%,$(wildcard datasets/data/
 GPU_REPORT := $(GB)/bin/dlkit-report
 
 .PHONY: gpu gpu-kit gpu-dev gpu-bench gpu-bench-rows gpu-check gpu-mutants check-gpu gpu-archs \
-        gpu-all-objects gpu-nvcc gpu-dir
+        gpu-all-objects gpu-nvcc gpu-dir gpu-release-objects
 
 $(GO)/flags.txt: FORCE_GPU_FLAGS
 	@mkdir -p $(@D)
@@ -99,9 +99,25 @@ $(GO)/tests/%.o: gpu/grader/test_%.cu $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
 	@mkdir -p $(@D)
 	$(GPU_NVCC) $(GPU_CUFLAGS) $(GPU_WERROR) $(GPU_INC) -c $< -o $@
 
+ifneq ($(wildcard gpu/solutions),)
 $(GO)/reference/%.o: gpu/solutions/%.cu $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
 	@mkdir -p $(@D)
 	$(GPU_NVCC) $(GPU_CUFLAGS) $(GPU_WERROR) $(GPU_INC) -c $< -o $@
+else
+# The students' copy (make release) has no gpu/solutions: its reference
+# comes compiled, in gpu/reference/ (gpu-release-objects).
+$(GO)/reference/%.o: gpu/reference/%.o
+	@mkdir -p $(@D)
+	cp $< $@
+endif
+
+# For make release: the reference as objects holding Turing's PTX alone,
+# which the driver of any newer GPU compiles when it loads them.
+gpu-release-objects:
+	@mkdir -p $(GPU_RELEASE_DIR)
+	@for f in $(GPU_FILES:.cu=); do \
+	  $(NVCC) -std=c++17 -O3 -gencode arch=compute_75,code=compute_75 $(GPU_INC) \
+	    -c gpu/solutions/$$f.cu -o $(GPU_RELEASE_DIR)/$$f.o || exit 1; done
 
 # The stubs build warning-free too (make check).
 $(GO)/stubs/%.o: gpu/exercises/%.cu $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
@@ -240,7 +256,10 @@ gpu-bench:
 # The rows alone (bench/lib.sh's lines), or one note line that says why
 # there are none.
 gpu-bench-rows:
-	@if [ -z "$(NVCC)" ]; then \
+	@if [ ! -f bench/lib.sh ]; then \
+	  printf 'note\tthe benchmark of the reference is not in this copy of the kit (make release):\n'; \
+	  printf 'note\tmake gpu-dev builds the programs that time your kernels against cuBLAS.\n'; exit 0; fi; \
+	if [ -z "$(NVCC)" ]; then \
 	  printf 'note\tthe CUDA track: nvcc is not installed (gpu/README.md): no GPU rows.\n'; exit 0; fi; \
 	$(MAKE_QUIET) gpu-kit $(addprefix $(GO)/dev/reference/,$(GPU_DEV)) >&2 || exit 2; \
 	if ! $(GO)/bin/probe > $(GB)/device.txt 2>&1; then \
