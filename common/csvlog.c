@@ -62,3 +62,19 @@ bool dk_csvlog_close(dk_csvlog *log, dk_err *err)
     free(log->path), free(log->tmp), free(log);
     return ok;
 }
+
+dk_csvlog *dk_csvlog_open_or_exit(const char *path, const char *columns)
+{
+    dk_err err;
+    dk_csvlog *log = dk_csvlog_open(path, columns, &err);
+    if (!log)
+        dk_fatal("%s", err.msg);
+    return log;
+}
+
+void dk_csvlog_close_or_exit(dk_csvlog *log)
+{
+    dk_err err;
+    if (!dk_csvlog_close(log, &err))
+        dk_fatal("%s", err.msg);
+}

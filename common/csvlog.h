@@ -20,4 +20,9 @@ void dk_csvlog_row(dk_csvlog *log, const double *values);
 /* Flush, close and rename into place. false (and err) on a write error. */
 bool dk_csvlog_close(dk_csvlog *log, dk_err *err);
 
+/* The same for programs with nothing better to do on failure than to say
+ * why and exit (dk_fatal): the drivers and studies. */
+dk_csvlog *dk_csvlog_open_or_exit(const char *path, const char *columns);
+void dk_csvlog_close_or_exit(dk_csvlog *log);
+
 #endif

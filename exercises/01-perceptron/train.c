@@ -73,11 +73,8 @@ static void on_epoch(size_t epoch, size_t mistakes, void *ctx)
 static void write_points(const char *dir, const run *r)
 {
     char path[4096];
-    dk_err err;
     snprintf(path, sizeof path, "%s/%s-points.csv", dir, r->name);
-    dk_csvlog *log = dk_csvlog_open(path, "x0,x1,label,split", &err);
-    if (!log)
-        dk_fatal("%s", err.msg);
+    dk_csvlog *log = dk_csvlog_open_or_exit(path, "x0,x1,label,split");
     const split *parts[2] = {&r->train, &r->test};
     for (int p = 0; p < 2; p++)
         for (size_t i = 0; i < parts[p]->n; i++) {
@@ -85,8 +82,7 @@ static void write_points(const char *dir, const run *r)
             double row[4] = {x[0], x[1], parts[p]->y[i], p};
             dk_csvlog_row(log, row);
         }
-    if (!dk_csvlog_close(log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(log);
 }
 
 /* The plot's box: the points' range plus a margin. */
@@ -109,29 +105,23 @@ static void plot_box(const run *r, float box[4])
 static void write_boundary(const char *dir, const run *r)
 {
     char path[4096];
-    dk_err err;
     snprintf(path, sizeof path, "%s/%s-boundary.csv", dir, r->name);
-    dk_csvlog *log = dk_csvlog_open(path, "x0,x1", &err);
-    if (!log)
-        dk_fatal("%s", err.msg);
+    dk_csvlog *log = dk_csvlog_open_or_exit(path, "x0,x1");
     float box[4], seg[4];
     plot_box(r, box);
     if (decision_boundary(r->w, r->b, box, seg)) {
         dk_csvlog_row(log, (double[2]){seg[0], seg[1]});
         dk_csvlog_row(log, (double[2]){seg[2], seg[3]});
     }
-    if (!dk_csvlog_close(log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(log);
 }
 
 static void train(const char *dir, run *r)
 {
     char path[4096];
-    dk_err err;
     snprintf(path, sizeof path, "%s/%s.csv", dir, r->name);
-    if (!(r->log = dk_csvlog_open(path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds",
-                                  &err)))
-        dk_fatal("%s", err.msg);
+    r->log = dk_csvlog_open_or_exit(path,
+                                    "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds");
     r->w[0] = r->w[1] = r->b = 0;
     r->start = dk_seconds();
     dk_progress_start(&r->bar, r->name, MAX_EPOCHS, "epochs");
@@ -142,8 +132,7 @@ static void train(const char *dir, run *r)
              res.converged ? "converged" : "NOT converged", res.epochs,
              r->test.n ? "test" : "train", 100 * accuracy(r, r->test.n ? &r->test : &r->train));
     dk_progress_end(&r->bar, res.epochs, status);
-    if (!dk_csvlog_close(r->log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(r->log);
     write_points(dir, r);
     write_boundary(dir, r);
 }

@@ -32,9 +32,7 @@ static void depth_width(const char *dir, uint64_t seed)
         dk_fatal("%s", err.msg);
     char path[4096];
     snprintf(path, sizeof path, "%s/depth-width.csv", dir);
-    dk_csvlog *log = dk_csvlog_open(path, "depth,width,params,test_acc,seconds", &err);
-    if (!log)
-        dk_fatal("%s", err.msg);
+    dk_csvlog *log = dk_csvlog_open_or_exit(path, "depth,width,params,test_acc,seconds");
     static const size_t widths[] = {32, 128, 512};
     printf("%-6s %-6s %-9s %-9s %s\n", "depth", "width", "params", "test acc", "seconds");
     fflush(stdout);
@@ -52,8 +50,7 @@ static void depth_width(const char *dir, uint64_t seed)
                    row[4]);
             fflush(stdout);
         }
-    if (!dk_csvlog_close(log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(log);
     dk_dataset_free(&train);
     dk_dataset_free(&test);
 }

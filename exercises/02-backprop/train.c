@@ -104,10 +104,8 @@ int main(int argc, char **argv)
     const recipe *rec = &chosen;
     run r = {.train = &train, .weights_path = weights_path, .start = dk_seconds(),
              .epochs = rec->epochs};
-    r.log = dk_csvlog_open(log_path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds",
-                           &err);
-    if (!r.log)
-        dk_fatal("%s", err.msg);
+    r.log = dk_csvlog_open_or_exit(log_path,
+                                   "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds");
     printf("%s: %zu training and %zu test samples; MLP %zu-%zu-%zu, %zu epochs\n", name,
            train.n, test.n, train.dim, rec->hidden, train.classes, r.epochs);
     fflush(stdout);
@@ -117,8 +115,7 @@ int main(int argc, char **argv)
     recipe_hooks hooks = {on_step, on_epoch, &r};
     float acc = recipe_train(rec, &train, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
-    if (!dk_csvlog_close(r.log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(r.log);
     printf("%s: test accuracy %.2f%% after %.1f s. Logs in %s/. Next: `make plot CH=02`.\n",
            name, 100 * acc, dk_seconds() - r.start, argv[1]);
     dk_dataset_free(&train);

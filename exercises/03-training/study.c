@@ -25,19 +25,8 @@ typedef struct study {
 static dk_csvlog *open_log(const char *dir, const char *file, const char *columns)
 {
     char path[4096];
-    dk_err err;
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    dk_csvlog *log = dk_csvlog_open(path, columns, &err);
-    if (!log)
-        dk_fatal("%s", err.msg);
-    return log;
-}
-
-static void close_log(dk_csvlog *log)
-{
-    dk_err err;
-    if (!dk_csvlog_close(log, &err))
-        dk_fatal("%s", err.msg);
+    return dk_csvlog_open_or_exit(path, columns);
 }
 
 /* The first n images of a data set's split (the rest are freed). */
@@ -85,7 +74,7 @@ static void optimizers(const char *dir, uint64_t seed)
         printf("%-9s lr %-6g test accuracy %.2f%%\n", opts[o].name, opts[o].lr, 100 * s.acc);
         fflush(stdout);
     }
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
     dk_dataset_free(&train), dk_dataset_free(&test);
 }
 
@@ -196,7 +185,7 @@ static void gradient_norms(const char *dir, uint64_t seed, deep *d, const dk_dat
         sgd_step(Wo, dWo, C * WIDTH, 0.05f, 0);
     }
     free(Wo), free(dWo), free(logits), free(dl);
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
 }
 
 static void init_study(const char *dir, uint64_t seed)
@@ -237,8 +226,8 @@ static void init_study(const char *dir, uint64_t seed)
             printf("   (the layers' activation spread)\n");
             fflush(stdout);
         }
-    close_log(stats);
-    close_log(hist);
+    dk_csvlog_close_or_exit(stats);
+    dk_csvlog_close_or_exit(hist);
     gradient_norms(dir, seed, &d, &data);
     for (size_t l = 0; l <= DEEP; l++) {
         if (l)
@@ -281,7 +270,7 @@ static void lr_finder(const char *dir, uint64_t seed)
     ramp u = {open_log(dir, "lr-finder.csv", "lr,loss"), r.lr, r.lr_growth, INFINITY, 0, false};
     recipe3_hooks hooks = {log_step, NULL, &u};
     recipe3_train(&r, &train, NULL, &test, seed, &hooks);
-    close_log(u.log);
+    dk_csvlog_close_or_exit(u.log);
     printf("%zu steps logged, lr from 1e-5 up (to 10 at most)\n", u.step);
     dk_dataset_free(&train), dk_dataset_free(&test);
 }
@@ -319,7 +308,7 @@ static void grid(const char *dir, uint64_t seed)
         double row[3] = {lrs[i / 5], wds[i % 5], scores[i]};
         dk_csvlog_row(log, row);
     }
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
     printf("best: lr %g, weight decay %g (%.2f%%)\n", lrs[best / 5], wds[best % 5], 100 * scores[best]);
     dk_dataset_free(&data);
 }
@@ -343,7 +332,7 @@ static void debug(const char *dir, uint64_t seed)
         printf("setup%d: test accuracy %.2f%%, loss %.3f\n", k, 100 * s.acc, s.loss);
         fflush(stdout);
     }
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
 }
 
 static const study STUDIES[] = {

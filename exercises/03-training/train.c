@@ -79,9 +79,8 @@ int main(int argc, char **argv)
     char path[4096];
     snprintf(path, sizeof path, "%s/%s%s.csv", argv[1], name, plain ? "-plain" : "");
     watch w = {.n = train.n, .epochs = r->epochs, .start = dk_seconds()};
-    if (!(w.log = dk_csvlog_open(path, "epoch,train_loss,train_acc,test_loss,test_acc,val_loss,"
-                                       "val_acc,lr,seconds", &err)))
-        dk_fatal("%s", err.msg);
+    w.log = dk_csvlog_open_or_exit(path, "epoch,train_loss,train_acc,test_loss,test_acc,val_loss,"
+                                   "val_acc,lr,seconds");
     printf("%s, %s recipe: %zu training, %zu validation and %zu test images\n", name,
            plain ? "plain" : "full", train.n, val.n, test.n);
     fflush(stdout);
@@ -92,8 +91,7 @@ int main(int argc, char **argv)
     scores s = recipe3_train(r, &train, r->patience ? &val : NULL, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     fputc('\n', stderr);
-    if (!dk_csvlog_close(w.log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(w.log);
     printf("%s: test accuracy %.2f%% after %.0f s%s. Logs in %s/. Next: `make plot CH=03`.\n",
            name, 100 * s.acc, dk_seconds() - w.start,
            r->patience ? " (the weights of the best validation epoch)" : "", argv[1]);

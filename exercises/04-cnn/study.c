@@ -20,19 +20,8 @@
 static dk_csvlog *open_log(const char *dir, const char *name, const char *columns)
 {
     char path[4096];
-    dk_err err;
     snprintf(path, sizeof path, "%s/%s.csv", dir, name);
-    dk_csvlog *log = dk_csvlog_open(path, columns, &err);
-    if (!log)
-        dk_fatal("%s", err.msg);
-    return log;
-}
-
-static void close_log(dk_csvlog *log)
-{
-    dk_err err;
-    if (!dk_csvlog_close(log, &err))
-        dk_fatal("%s", err.msg);
+    return dk_csvlog_open_or_exit(path, columns);
 }
 
 static void widths(const char *dir, uint64_t seed)
@@ -65,7 +54,7 @@ static void widths(const char *dir, uint64_t seed)
         printf("%2zu/%-5zu %-9zu %7.2f%%  %.1f\n", r.c1, r.c2, params, 100 * acc, row[4]);
         fflush(stdout);
     }
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
     dk_dataset_free(&train);
     dk_dataset_free(&test);
 }
@@ -154,7 +143,7 @@ static void loops_vs_im2col(const char *dir, uint64_t seed)
         free(l.x), free(l.W), free(l.b), free(l.y), free(l.cols), free(l.dcols), free(l.dx);
         free(l.dW), free(l.db);
     }
-    close_log(log);
+    dk_csvlog_close_or_exit(log);
 }
 
 int main(int argc, char **argv)

@@ -220,10 +220,7 @@ int main(int argc, char **argv)
     snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
     run r = {.dir = argv[1], .name = name, .train = &train, .test = &test,
              .start = dk_seconds(), .epochs = rec->epochs};
-    r.log = dk_csvlog_open(log_path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds",
-                           &err);
-    if (!r.log)
-        dk_fatal("%s", err.msg);
+    r.log = dk_csvlog_open_or_exit(log_path, "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds");
     printf("%s: %zu training and %zu test images of %zux%zux%zu; LeNet %zu/%zu filters, "
            "%zu hidden units, %zu epochs\n", name, train.n, test.n, train.h, train.w, train.c,
            rec->c1, rec->c2, rec->hidden, rec->epochs);
@@ -236,8 +233,7 @@ int main(int argc, char **argv)
                                    seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     if (isnan(acc))
         dk_fatal("the network could not be created (lenet_create returned false)");
-    if (!dk_csvlog_close(r.log, &err))
-        dk_fatal("%s", err.msg);
+    dk_csvlog_close_or_exit(r.log);
     printf("%s: test accuracy %.2f%% after %.1f s. Logs in %s/. Next: `make plot CH=04`.\n",
            name, 100 * acc, dk_seconds() - r.start, argv[1]);
     dk_dataset_free(&train);
