@@ -42,9 +42,11 @@ export DLKIT_ROOT := $(ROOT)
 LIB_SRC := $(wildcard common/*.c) $(filter-out datasets/cli.c,$(wildcard datasets/*.c))
 LIB     := $(BUILD)/lib/libdlkit.a
 
-# Chapters see the contract headers of every chapter (a chapter may call
-# the earlier ones' functions); the header names differ.
-CHAPTER_INCLUDES = $(addprefix -I,$(wildcard exercises/[0-9][0-9]-*))
+# Student code sees the contract headers of every chapter (a chapter may
+# call the earlier ones' functions); kit code sees the drivers' headers
+# too. The header names differ.
+STUDENT_INCLUDES = $(addprefix -I,$(wildcard exercises/[0-9][0-9]-*))
+CHAPTER_INCLUDES = $(STUDENT_INCLUDES) $(addprefix -I,$(wildcard drivers/[0-9][0-9]-*))
 $(BUILD)/obj/%.o: %.c $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) $(CHAPTER_INCLUDES) -c $< -o $@
@@ -104,7 +106,7 @@ $(G)/%/runner.o: grader/core/runner.c $(FLAGS)
 	$(CC) $(KIT_CFLAGS) -DDK_CHAPTER='"$*"' -c $< -o $@
 
 # The tests, and the chapter's kit code that they use (a shared recipe).
-$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h) $$(call kit_sources,$$*) \
+$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h drivers/$$*/*.h) $$(call kit_sources,$$*) \
                     $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h $(FLAGS)
 	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
 	for t in $(filter %.c,$^); do \
@@ -163,7 +165,8 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
 .PHONY: help grade hint debug train plot compare data check clean study bench gpu \
-        class release gradescope grade-kit check-build check-grades check-mutants check-plots
+        class release gradescope grade-kit check-build check-grades check-mutants check-plots \
+        check-layout stubs build-drivers
 
 help:
 	@cat tools/help.txt
@@ -173,6 +176,7 @@ grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv) $(BUILD)/bin/dlkit-r
 grade:
 	@tools/deps grade
 	@$(MAKE_QUIET) grade-kit
+	@for ch in $(SELECTED); do grader/not-graded $$ch $(SRC); done
 	@for ch in $(SELECTED); do grader/grade-chapter $$ch $(SRC) $(OUT) || exit 2; done
 	@$(BUILD)/bin/dlkit-report --out $(OUT) --src $(SRC) $(if $(CH),--tests) \
 	  $(if $(filter 1,$(STRICT)),--strict) $(SELECTED)
@@ -199,23 +203,33 @@ else
 	  --args $(OUT)/$(SELECTED)/tests --run $(TEST)
 endif
 
-# A chapter's drivers (train.c, study.c: kit code with a main) are built
-# with the code in SRC and the chapter's other kit files (a shared recipe).
-kit_sources = $(filter-out $(addprefix exercises/$(1)/,$(call manifest,$(1)) train.c study.c), \
-                $(wildcard exercises/$(1)/*.c))
+# A chapter's kit code (drivers/NN-topic/): its programs (train.c, study.c)
+# and what they share with the tests (recipes, set-ups). Always the kit's:
+# only the MANIFEST's files come from SRC, copied apart from anything else
+# in that folder (a header there must not stand in for the kit's), and
+# compiled with the flags that make grade uses; messages name them as the
+# student knows them.
+kit_sources = $(filter-out %/train.c %/study.c,$(wildcard drivers/$(1)/*.c))
+kit_objs    = $(patsubst %.c,$(BUILD)/obj/%.o,$(call kit_sources,$(1)))
 DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
 LOGS    = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))
 driver_chapter = $(word 2,$(subst /, ,$(1)))
+student_sources = $(filter %.c,$(addprefix $(SRC)/$(1)/,$(call manifest,$(1))))
 # The earlier chapters' functions come from their reference.
 earlier_refs = $(foreach c,$(call earlier_than,$(1)),$(G)/$(c)/solution.o)
-$(BUILD)/drivers/%: $(LIB) $(FLAGS) $$(wildcard exercises/$$(call driver_chapter,$$*)/*) \
-                    $$(wildcard $(SRC)/$$(call driver_chapter,$$*)/*.c) \
+$(BUILD)/drivers/%: $(LIB) $(FLAGS) $$(call student_sources,$$(call driver_chapter,$$*)) \
+                    $(BUILD)/obj/drivers/$$(call driver_chapter,$$*)/$$(notdir $$*).o \
+                    $$(call kit_objs,$$(call driver_chapter,$$*)) \
                     $$(call earlier_refs,$$(call driver_chapter,$$*))
-	@mkdir -p $(@D)
-	$(CC) $(BASE_CFLAGS) $(INCLUDES) $(CHAPTER_INCLUDES) -o $@ \
-	  $(filter %.c,$(addprefix $(SRC)/$(call driver_chapter,$*)/,$(call manifest,$(call driver_chapter,$*)))) \
-	  $(call kit_sources,$(call driver_chapter,$*)) exercises/$(call driver_chapter,$*)/$(notdir $*).c \
-	  $(call earlier_refs,$(call driver_chapter,$*)) $(LIB) $(KIT_LIBS)
+	@rm -rf $@.src && mkdir -p $@.src
+	@cp $(filter %.c,$^) $@.src/
+	@$(CC) $(STUDENT_CFLAGS) $(INCLUDES) $(STUDENT_INCLUDES) -o $@ $(addprefix $@.src/,$(notdir \
+	  $(filter %.c,$^))) $(filter %.o,$^) $(LIB) $(KIT_LIBS) 2>&1 | \
+	  sed 's|$@.src/|$(SRC)/$(call driver_chapter,$*)/|g'; exit $${PIPESTATUS[0]}
+
+# The chapter's programs, built (make check's layout test).
+build-drivers:
+	@$(MAKE_QUIET) $(DRIVERS)/train $(if $(wildcard drivers/$(SELECTED)/study.c),$(DRIVERS)/study)
 
 train:
 	$(one_chapter)
@@ -248,7 +262,7 @@ data:
 STUDIES = $(BUILD)/studies/$(SELECTED)/$(call tag_of,$(SRC))
 study:
 	$(one_chapter)
-	@test -f exercises/$(SELECTED)/study.c || { echo "Chapter $(SELECTED) has no studies."; exit 2; }
+	@test -f drivers/$(SELECTED)/study.c || { echo "Chapter $(SELECTED) has no studies."; exit 2; }
 	@tools/deps grade plot
 	@$(MAKE_QUIET) $(DRIVERS)/study || { echo "dlkit: your code does not compile (above)."; exit 1; }
 	@DLKIT_SRC=$(SRC) $(DRIVERS)/study $(STUDIES) $(NAME)
@@ -257,46 +271,6 @@ study:
 
 clean:
 	rm -rf build
-
-# ---- make bench --------------------------------------------------------------------
-# The reference solutions against PyTorch on the CPU, and dk_sgemm against
-# raw OpenBLAS and the machine's peak: bench/run runs the rows of bench/rows/
-# with the programs built here. Not part of make check: it times things.
-BENCH := $(BUILD)/bench
-# The epoch programs share their arguments and data files (bench/epoch.c).
-BENCH_EPOCH := $(BUILD)/obj/bench/epoch.o
-ref_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(addsuffix /*.c,$(addprefix solutions/,$(1)))))
-$(BUILD)/obj/bench/mlp_epoch.o: KIT_CFLAGS += -Iexercises/02-backprop
-$(BENCH)/mlp_epoch: $(BUILD)/obj/bench/mlp_epoch.o $(BENCH_EPOCH) $(call ref_objs,02-backprop) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
-
-# Chapter 03's network and recipe are kit code (training_recipe.c) on the
-# reference of chapter 03, whose layers come from chapter 02's reference.
-$(BENCH)/training_epoch: $(BUILD)/obj/bench/training_epoch.o $(BENCH_EPOCH) \
-                         $(BUILD)/obj/exercises/03-training/training_recipe.o \
-                         $(call ref_objs,03-training 02-backprop) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
-
-# Chapter 04's: its recipe (cnn_recipe.c) on its reference and chapter
-# 02's (the linear layer, the loss); cnn_conv times the convolution alone.
-CNN_BENCH_REF := $(BUILD)/obj/exercises/04-cnn/cnn_recipe.o $(call ref_objs,04-cnn 02-backprop)
-$(BENCH)/cnn_epoch: $(BUILD)/obj/bench/cnn_epoch.o $(BENCH_EPOCH) $(CNN_BENCH_REF) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
-$(BENCH)/cnn_conv: $(BUILD)/obj/bench/cnn_conv.o $(CNN_BENCH_REF) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
-
-$(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
-
-bench:
-	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv sgemm peak)
-	@bench/run $(BENCH)
 
 # ---- make check ----------------------------------------------------------------
 # Builds everything with gcc and clang (-Werror: the stubs and the drivers
@@ -308,20 +282,38 @@ CHECK := $(BUILD)/check
 CHECK_MORE :=
 
 check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
-             $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard exercises/*/*.c bench/*.c))
+             $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard drivers/*/*.c bench/*.c))
 
+# Each step's time is printed at the end, to show where the time goes.
+CHECK_STEPS = check-layout check-grades check-mutants check-plots $(CHECK_MORE)
 check:
 	@tools/deps check
-	@SECONDS=0; \
+	@SECONDS=0; times=""; \
+	step() { local name=$$1 start=$$SECONDS; shift; "$$@" || exit 1; \
+	         times+=$$(printf '  %-20s %4d s' "$$name" $$((SECONDS - start)))$$'\n'; }; \
 	echo "== build with gcc and clang (-Werror)"; \
-	$(MAKE_QUIET) check-build && $(MAKE_QUIET) CC=clang BUILD=$(BUILD)/clang check-build && \
-	echo "== the kit's own tests$${OPENBLAS_CORETYPE:+ (OpenBLAS core $$OPENBLAS_CORETYPE, as OPENBLAS_CORETYPE says)}" && \
-	$(BUILD)/bin/kit-tests --jobs 2 && \
-	echo "== the in-kit data sets" && $(BUILD)/bin/dlkit-data verify --in-kit && \
-	$(MAKE_QUIET) check-grades check-mutants check-plots $(CHECK_MORE) && \
-	echo "make check passed in $${SECONDS}s"
+	step build $(MAKE_QUIET) -j2 check-build; \
+	step build-clang $(MAKE_QUIET) -j2 CC=clang BUILD=$(BUILD)/clang check-build; \
+	echo "== the kit's own tests$${OPENBLAS_CORETYPE:+ (OpenBLAS core $$OPENBLAS_CORETYPE, as OPENBLAS_CORETYPE says)}"; \
+	step kit-tests $(BUILD)/bin/kit-tests --jobs 2; \
+	echo "== the in-kit data sets"; step data $(BUILD)/bin/dlkit-data verify --in-kit; \
+	for s in $(CHECK_STEPS); do step $$s $(MAKE_QUIET) $$s; done; \
+	printf 'make check passed in %ds:\n%s' $$SECONDS "$$times"
 
-check-grades: grade-kit
+# The stubs as committed (git's HEAD; the files themselves outside git):
+# make check grades and compiles these, not the working files, which a
+# student may have filled in.
+STUBS := $(BUILD)/stubs
+stubs:
+	@rm -rf $(STUBS) && mkdir -p $(STUBS)
+	@if git rev-parse --verify -q HEAD > /dev/null 2>&1; then \
+	  git archive HEAD exercises | tar -x -C $(STUBS) --strip-components=1; \
+	else cp -R exercises/. $(STUBS)/; fi
+
+check-grades: grade-kit stubs
+	@echo "== the stubs as committed compile without a warning (gcc and clang)"
+	@for cc in $(CC) clang; do for f in $(STUBS)/*/*.c; do \
+	  $$cc $(BASE_CFLAGS) $(INCLUDES) $(STUDENT_INCLUDES) -fsyntax-only $$f || exit 1; done; done
 	@echo "== chapters declare 100 points"
 	@for ch in $(CHAPTERS); do awk -F'\t' -v ch=$$ch '{s += $$2} \
 	  END {if (s != 100) {print ch ": " s " points, not 100"; exit 1}}' $(G)/$$ch/catalog.tsv || exit 1; done
@@ -332,10 +324,15 @@ check-grades: grade-kit
 	  $(CHECK)/solutions/*/results.tsv
 	@echo "== the untouched stubs score 0, every test \"not implemented\""
 	@rm -rf $(CHECK)/stubs
-	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch exercises $(CHECK)/stubs; done
+	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch $(STUBS) $(CHECK)/stubs; done
 	@awk -F'\t' '$$5 != "not implemented" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
-	  $(CHECK)/stubs/*/results.tsv || \
-	  { echo "(make check expects exercises/ as shipped; your own work is graded by make grade)"; exit 1; }
+	  $(CHECK)/stubs/*/results.tsv
+
+# Who owns what: exercises/ holds only what its chapters declare, and no
+# kit code is ever taken from a student's folder.
+check-layout: grade-kit
+	@echo "== exercises/ holds only what its chapters declare; kit code never comes from SRC"
+	@tests/check-layout $(CHECK)/layout
 
 check-mutants: grade-kit
 	@for d in $(wildcard grader/mutants/*/ grader/cheats/*/); do \

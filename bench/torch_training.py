@@ -26,7 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
-# RECIPE3_FULL (exercises/03-training/training_recipe.c); training_epoch
+# TRAINING_RECIPE_FULL (drivers/03-training/training_recipe.c); training_epoch
 # stops when that recipe no longer matches these.
 DEPTH, HIDDEN, DROPOUT, BATCH = 2, 512, 0.2, 128
 LR, WEIGHT_DECAY, BETAS, EPS = 2e-3, 1e-4, (0.9, 0.999), 1e-8

@@ -13,7 +13,7 @@
  *   epoch I SECONDS LOSS
  *   test_acc A       on the 10,000 test images, after the last epoch
  * Only training is timed: not loading, not the evaluations that
- * recipe3_train runs after every epoch. */
+ * training_recipe_train runs after every epoch. */
 #include "blas.h"
 #include "datasets.h"
 #include "epoch.h"
@@ -30,22 +30,22 @@
 enum { HOLDOUT = 5000, SEED = 1 };
 
 /* torch_training.py writes the recipe out by hand: a change to
- * RECIPE3_FULL that it does not follow would make the two sides train
+ * TRAINING_RECIPE_FULL that it does not follow would make the two sides train
  * different networks, and the row compare nothing, so it stops here
  * instead. (The batch norms' momentum 0.1 and eps 1e-5 are private to
  * training_recipe.c; torch_training.py uses the same, PyTorch's defaults.) */
-static void check_mirrored(const recipe3 *r)
+static void check_mirrored(const training_recipe *r)
 {
     if (r->depth != 2 || r->hidden != 512 || !r->batchnorm || r->dropout != 0.2f ||
         r->init != INIT_HE || r->bias_init != 0 || r->optimizer != OPT_ADAMW ||
         r->lr != 2e-3f || r->weight_decay != 1e-4f || !r->cosine || r->shift != 0 ||
         r->flip != 0.5f || r->noise != 0 || r->batch != 128 || r->in_order ||
         r->sort_by_label || r->shuffle_labels)
-        dk_fatal("RECIPE3_FULL has changed: bench/torch_training.py no longer trains the "
+        dk_fatal("TRAINING_RECIPE_FULL has changed: bench/torch_training.py no longer trains the "
                  "same network; update both sides of the bench");
 }
 
-/* recipe3_train runs every epoch whole, evaluating after it, before
+/* training_recipe_train runs every epoch whole, evaluating after it, before
  * calling on_epoch: an epoch's training ends at its last step, and the
  * next starts when on_epoch returns. */
 typedef struct stopwatch {
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
         dk_fatal("usage: %s THREADS EPOCHS", argv[0]);
     dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
 
-    recipe3 r = RECIPE3_FULL;
+    training_recipe r = TRAINING_RECIPE_FULL;
     check_mirrored(&r);
     /* The schedule spans the run: warm-up over the first epoch, cosine
      * over the rest, as in a full run squeezed into EPOCHS. */
@@ -93,8 +93,8 @@ int main(int argc, char **argv)
     /* The first epoch's time includes creating the network: it carries
      * start-up costs anyway, and the median leaves it out. */
     stopwatch w = {.start = dk_seconds()};
-    const recipe3_hooks hooks = {on_step, on_epoch, &w};
-    scores s = recipe3_train(&r, &train, NULL, &test, SEED, &hooks);
+    const training_recipe_hooks hooks = {on_step, on_epoch, &w};
+    scores s = training_recipe_train(&r, &train, NULL, &test, SEED, &hooks);
     if (isnan(s.acc))
         dk_fatal("out of memory for chapter 03's network");
     printf("test_acc %.4f\n", s.acc);

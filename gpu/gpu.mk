@@ -36,7 +36,7 @@ endif
 GPU_FILES := $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' gpu/exercises/MANIFEST)
 GPU_INC := -Igpu/exercises -Igpu/ref -Igpu/harness -Icommon
 GPU_HEADERS := $(wildcard gpu/exercises/*.h gpu/ref/*.h gpu/harness/*.h gpu/emu/include/*.h) \
-               common/error.h common/rng.h
+               common/error.h common/rng.h common/schedule.h
 # The emulator's build runs every .cu through its rewrite tool first.
 GPU_TOOLS = $(if $(filter 1,$(GPU_EMU)),$(GB)/emu/rewrite)
 GPU_CC = $(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror $(GPU_HOST_CFLAGS) $(GPU_INC)
@@ -55,7 +55,7 @@ GPU_TAG = $(call tag_of,$(SRC))
 # takes the members it needs: only mlp's needs the trainer); the tests;
 # the reference solution.
 GPU_CHECK_OBJ = $(GO)/kit/check.o
-GPU_KIT_OBJ = $(addprefix $(GO)/kit/,cuda_check.o trainer.o recipe.o ref.o rng.o error.o \
+GPU_KIT_OBJ = $(addprefix $(GO)/kit/,cuda_check.o trainer.o recipe.o ref.o rng.o error.o schedule.o \
                 $(if $(filter 1,$(GPU_EMU)),emu.o))
 GPU_LIB = $(GO)/kit/libgpukit.a
 GPU_TEST_OBJ = $(patsubst %.cu,$(GO)/tests/%.o,$(GPU_FILES))
@@ -307,11 +307,11 @@ CHECK_MORE += check-gpu
 # there.
 GPU_CH04 = $(filter 04-cnn,$(CHAPTERS))
 $(GB)/cpu/cpu_refs: gpu/tests/cpu_refs.c gpu/ref/ref.c gpu/harness/recipe.c \
-                    exercises/02-backprop/mlp_recipe.c $(G)/core/checks.o $(GPU_HEADERS) \
+                    drivers/02-backprop/mlp_recipe.c $(G)/core/checks.o $(GPU_HEADERS) \
                     $(G)/02-backprop/solution.o $(if $(GPU_CH04),$(G)/04-cnn/solution.o) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(BASE_CFLAGS) $(INCLUDES) -Igpu/exercises -Igpu/ref -Igpu/harness -Igrader/core \
-	  -Iexercises/02-backprop $(if $(GPU_CH04),-DHAVE_CH04 -Iexercises/04-cnn) \
+	  -Iexercises/02-backprop -Idrivers/02-backprop $(if $(GPU_CH04),-DHAVE_CH04 -Iexercises/04-cnn) \
 	  -I$(if $(NVCC),$(GPU_CUDA)/include,gpu/emu/include) \
 	  $(filter %.c %.o %.a,$^) -o $@ $(KIT_LIBS) $(CRITERION)
 

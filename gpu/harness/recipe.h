@@ -25,13 +25,9 @@ typedef struct gpu_recipe {
     bool one_cycle;
 } gpu_recipe;
 
-/* Chapter 02's RECIPE_MNIST: 784-512-10, 16 epochs of batch 64, momentum
+/* Chapter 02's MLP_RECIPE_MNIST: 784-512-10, 16 epochs of batch 64, momentum
  * 0.9, the one-cycle rate peaking at 0.1, +-2 pixel shifts. */
 extern const gpu_recipe GPU_RECIPE_MNIST;
-
-/* Chapter 02's one_cycle_lr: the rate of step `step` of `total`, from
- * lr_max/25 up to lr_max over the first 30%, then down to lr_max/25e4. */
-float gpu_one_cycle_lr(float lr_max, size_t step, size_t total);
 
 /* What chapter 02's mlp_train_epoch draws for one epoch of n samples, in
  * its order: the permutation order (n,), then each sample's shift

@@ -3,7 +3,7 @@
  * (ref.h): kit code, shared by the grader's accuracy test and the gpu/dev
  * mlp program.
  *
- * Both sides follow chapter 02's mlp_train_epoch and recipe_train step for
+ * Both sides follow chapter 02's mlp_train_epoch and mlp_recipe_train step for
  * step (exercises/02-backprop): the same initialisation, drawn with the
  * kit's RNG in the same order, the same permutation and pixel shifts per
  * epoch, the same one-cycle learning rate. So for one seed the GPU run, the

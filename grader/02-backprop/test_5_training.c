@@ -54,10 +54,10 @@ GRADED_TEST(mnist_accuracy, 10, 30,
     if (!dk_dataset_load("mnist", "train", &train, &err) ||
         !dk_dataset_load("mnist", "test", &test, &err))
         dk_test_fail("kit error", "%s", err.msg);
-    float acc = recipe_train(&RECIPE_MNIST, &train, &test, dk_test_seed(), NULL);
+    float acc = mlp_recipe_train(&MLP_RECIPE_MNIST, &train, &test, dk_test_seed(), NULL);
     DK_CHECK(acc >= MNIST_TARGET,
              "test accuracy on MNIST (%zu test digits) after the recipe's %zu epochs: expected "
-             "at least %.1f%%, got %.2f%%", test.n, RECIPE_MNIST.epochs, 100 * MNIST_TARGET,
+             "at least %.1f%%, got %.2f%%", test.n, MLP_RECIPE_MNIST.epochs, 100 * MNIST_TARGET,
              100 * acc);
     dk_dataset_free(&train);
     dk_dataset_free(&test);

@@ -24,14 +24,14 @@ GRADED_TEST(techniques_beat_the_plain_recipe, 10, 120,
         !dk_dataset_load("fashion-mnist", "test", &test, &err))
         dk_test_fail("kit error", "%s", err.msg);
     train.n = 10000;
-    recipe3 full = RECIPE3_FULL, plain = RECIPE3_PLAIN;
+    training_recipe full = TRAINING_RECIPE_FULL, plain = TRAINING_RECIPE_PLAIN;
     full.epochs = plain.epochs = 6;
     full.patience = 0;
-    scores f = recipe3_train(&full, &train, NULL, &test, dk_test_seed(), NULL);
+    scores f = training_recipe_train(&full, &train, NULL, &test, dk_test_seed(), NULL);
     DK_CHECK(f.acc >= SHORT_TARGET,
              "test accuracy after 6 epochs of the full recipe on 10,000 Fashion-MNIST images: "
              "expected at least %.1f%%, got %.2f%%", 100 * SHORT_TARGET, 100 * f.acc);
-    scores p = recipe3_train(&plain, &train, NULL, &test, dk_test_seed(), NULL);
+    scores p = training_recipe_train(&plain, &train, NULL, &test, dk_test_seed(), NULL);
     DK_CHECK(p.acc < f.acc, "the plain recipe (%.2f%%) did as well as the full one (%.2f%%)",
              100 * p.acc, 100 * f.acc);
     dk_dataset_free(&train);

@@ -68,12 +68,12 @@ release:
 # ---- Checks ------------------------------------------------------------------------
 # In make check: a class of about 30 chapter-01 submissions (the reference,
 # stubs, mutants, every hostile one), with hidden tests and a roster.
-check-class-small:
+check-class-small: stubs
 	@tools/deps class
 	@tests/class/check-small $(CHECK)/class
 
 # After make check (.ci/run): 200 submissions, killed half way and resumed;
 # a few across every chapter; Slurm; Gradescope; the students' copy.
-check-class:
+check-class: stubs
 	@tools/deps check class slurm
 	@tests/class/check-large $(CHECK)/class-large

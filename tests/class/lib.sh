@@ -4,17 +4,18 @@
 # kit's root) and DK_BUILD (make's BUILD, which make exports).
 : "${kit:?}" "${DK_BUILD:?}"
 
-# The files of CHAPTER's MANIFEST, from FROM (solutions or exercises), as a
-# student's folder: DIR/exercises/CHAPTER.
+# The files of CHAPTER's MANIFEST, from FROM (a folder laid out like
+# exercises/), as a student's folder: DIR/exercises/CHAPTER.
 chapter_submission() {
     local from=$1 dir=$2 chapter=$3
     mkdir -p "$dir/exercises/$chapter"
     grep -v -e '^#' -e '^[[:space:]]*$' "$kit/exercises/$chapter/MANIFEST" |
-        (cd "$kit/$from/$chapter" && xargs cp --parents -t "$dir/exercises/$chapter/")
+        (cd "$from/$chapter" && xargs cp --parents -t "$dir/exercises/$chapter/")
 }
 
-reference_submission() { chapter_submission solutions "$@"; }
-stubs_submission() { chapter_submission exercises "$@"; }
+reference_submission() { chapter_submission "$kit/solutions" "$@"; }
+# The stubs as committed (make stubs), not the working files.
+stubs_submission() { chapter_submission "$DK_BUILD/stubs" "$@"; }
 
 # The reference with a patch applied (grader/mutants' and cheats' format),
 # its @NAME@ placeholders first replaced from the environment's

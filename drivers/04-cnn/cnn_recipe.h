@@ -2,8 +2,7 @@
  * training loop, SGD with momentum, the one-cycle schedule and the
  * augmentation that train.c, study.c and the grader's accuracy test share.
  * Your layers and network do the work; the loss is chapter 02's
- * softmax_cross_entropy. (The optimizer and the schedule are chapter 03's
- * subject; here they are the kit's.) */
+ * softmax_cross_entropy, the momentum step chapter 03's momentum_step. */
 #ifndef DLKIT_CNN_RECIPE_H
 #define DLKIT_CNN_RECIPE_H
 
@@ -43,18 +42,18 @@ lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data);
  * the samples of the epoch done so far; on_epoch after every epoch with the
  * network, its mean training loss, the test set's loss and accuracy, and
  * the epoch's last learning rate. */
-typedef struct cnn_hooks {
+typedef struct cnn_recipe_hooks {
     void (*on_step)(size_t done, void *ctx);
     void (*on_epoch)(size_t epoch, const lenet *net, float train_loss, float test_loss,
                      float test_acc, float lr, void *ctx);
     void *ctx;
-} cnn_hooks;
+} cnn_recipe_hooks;
 
 /* Trains a fresh network by the recipe (seeded by seed) on train and
  * returns its accuracy on test; hooks may be NULL. NAN when the network
  * cannot be created (images too small, out of memory). */
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const cnn_hooks *hooks);
+                   uint64_t seed, const cnn_recipe_hooks *hooks);
 
 /* The accuracy of net on X (n, H, W, C) against y (n,), in batches: the
  * fraction whose largest logit (the first, on ties) is at the label.
@@ -71,24 +70,16 @@ typedef struct cnn_training {
     void *lr_ctx;
     float *velocity;           /* the momentum: nparams floats, zero at first */
     size_t step;               /* steps taken so far */
-    const cnn_hooks *hooks;    /* its on_step is called (may be NULL) */
+    const cnn_recipe_hooks *hooks;    /* its on_step is called (may be NULL) */
 } cnn_training;
 
 /* One epoch over X (n, H, W, C) with labels y (n,), in the order of
  * dk_rng_permutation(rng, order, n), batch by batch: copy the images,
  * augment the copy (flips and shifts, with rng), zero the gradients,
- * forward, softmax_cross_entropy, backward, cnn_sgd_step with lr_at(step),
+ * forward, softmax_cross_entropy, backward, chapter 03's momentum_step
+ * (weight decay coupled, not Nesterov) with lr_at(step),
  * ++step. The mean training loss; NAN when out of memory. */
 float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_training *t,
                       dk_rng *rng);
-
-/* The one-cycle schedule (PyTorch's OneCycleLR, cosine): from lr_max/25 up
- * to lr_max over the first 30% of total steps, then down to lr_max/25e4. */
-float cnn_one_cycle_lr(size_t step, size_t total, float lr_max);
-
-/* SGD with momentum and weight decay, PyTorch's convention, for every
- * parameter p with gradient g and velocity v (nparams floats, zero at
- * first): g += wd * p; v = momentum * v + g; p -= lr * v. */
-void cnn_sgd_step(lenet *net, float *velocity, float lr, float momentum, float weight_decay);
 
 #endif

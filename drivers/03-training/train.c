@@ -63,11 +63,11 @@ int main(int argc, char **argv)
             plain = true;
         else
             name = argv[i];
-    recipe3 chosen = plain ? RECIPE3_PLAIN : RECIPE3_FULL;
+    training_recipe chosen = plain ? TRAINING_RECIPE_PLAIN : TRAINING_RECIPE_FULL;
     const char *epochs = getenv("DLKIT_EPOCHS"); /* a short run: make check's */
     if (epochs && atoi(epochs) > 0)
         chosen.epochs = (size_t)atoi(epochs);
-    const recipe3 *r = &chosen;
+    const training_recipe *r = &chosen;
     dk_dataset all, test;
     dk_err err;
     if (!dk_dataset_load(name, "train", &all, &err) || !dk_dataset_load(name, "test", &test, &err))
@@ -87,8 +87,8 @@ int main(int argc, char **argv)
     snprintf(w.label, sizeof w.label, "epoch 1/%zu", r->epochs);
     dk_progress_start(&w.bar, w.label, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
-    recipe3_hooks hooks = {on_step, on_epoch, &w};
-    scores s = recipe3_train(r, &train, r->patience ? &val : NULL, &test,
+    training_recipe_hooks hooks = {on_step, on_epoch, &w};
+    scores s = training_recipe_train(r, &train, r->patience ? &val : NULL, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     fputc('\n', stderr);
     dk_csvlog_close_or_exit(w.log);

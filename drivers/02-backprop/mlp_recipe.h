@@ -7,7 +7,7 @@
 #include "backprop.h"
 #include "datasets.h"
 
-typedef struct recipe {
+typedef struct mlp_recipe {
     size_t depth;       /* hidden layers (ReLU) */
     size_t hidden;      /* units of each */
     size_t epochs;
@@ -15,39 +15,31 @@ typedef struct recipe {
     float lr_max;       /* the one-cycle schedule's peak */
     float momentum;
     int shift;          /* random shifts of up to +-shift pixels (0: none) */
-} recipe;
+} mlp_recipe;
 
 /* The recipe graded on MNIST: 784-512-10, 16 epochs of batch 64, SGD with
  * momentum 0.9, one-cycle learning rate peaking at 0.1, +-2 pixel shifts. */
-extern const recipe RECIPE_MNIST;
+extern const mlp_recipe MLP_RECIPE_MNIST;
 /* Fashion-MNIST's: 30 epochs peaking at 0.05 and no shifts (its garments
  * are centred; shifted, a 512-unit MLP underfits them). */
-extern const recipe RECIPE_FASHION;
+extern const mlp_recipe MLP_RECIPE_FASHION;
 
 /* What a driver watches (any may be NULL): on_step after every step with
  * the samples of the epoch done so far; on_epoch after every epoch with the
  * network, its mean training loss, the test set's loss and accuracy, and
  * the epoch's last learning rate. */
-typedef struct recipe_hooks {
+typedef struct mlp_recipe_hooks {
     void (*on_step)(size_t done, void *ctx);
     void (*on_epoch)(size_t epoch, const mlp *net, float train_loss, float test_loss,
                      float test_acc, float lr, void *ctx);
     void *ctx;
-} recipe_hooks;
+} mlp_recipe_hooks;
 
 /* Trains a fresh MLP by the recipe (seeded by seed) on train and returns
  * its accuracy on test; hooks may be NULL. Returns NAN when the network
  * cannot be created. */
-float recipe_train(const recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const recipe_hooks *hooks);
-
-/* The one-cycle schedule (PyTorch's OneCycleLR, cosine): from lr_max/25 up to
- * lr_max over the first 30% of the steps, then down to lr_max/25e4. */
-typedef struct one_cycle {
-    float lr_max;
-    size_t total_steps;
-} one_cycle;
-float one_cycle_lr(size_t step, void *one_cycle_ctx);
+float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_dataset *test,
+                   uint64_t seed, const mlp_recipe_hooks *hooks);
 
 /* Shifts each (h, w) single-channel image of a batch by a random offset of
  * up to +-shift pixels in each direction, filling with 0. */

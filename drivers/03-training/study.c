@@ -65,12 +65,12 @@ static void optimizers(const char *dir, uint64_t seed)
     } opts[] = {{OPT_SGD, 0.05f, "SGD"}, {OPT_MOMENTUM, 0.05f, "momentum"},
                 {OPT_ADAM, 1e-3f, "Adam"}, {OPT_ADAMW, 1e-3f, "AdamW"}};
     for (int o = 0; o < 4; o++) {
-        recipe3 r = RECIPE3_PLAIN; /* no batch norm: the optimizers alone */
+        training_recipe r = TRAINING_RECIPE_PLAIN; /* no batch norm: the optimizers alone */
         r.optimizer = opts[o].kind, r.lr = opts[o].lr, r.momentum = 0.9f, r.epochs = 10;
         r.weight_decay = opts[o].kind == OPT_ADAMW ? 1e-2f : 0;
         epoch_log e = {log, o};
-        recipe3_hooks hooks = {NULL, log_epoch, &e};
-        scores s = recipe3_train(&r, &train, NULL, &test, seed, &hooks);
+        training_recipe_hooks hooks = {NULL, log_epoch, &e};
+        scores s = training_recipe_train(&r, &train, NULL, &test, seed, &hooks);
         printf("%-9s lr %-6g test accuracy %.2f%%\n", opts[o].name, opts[o].lr, 100 * s.acc);
         fflush(stdout);
     }
@@ -263,13 +263,13 @@ static void log_step(size_t done, float loss, void *ctx)
 static void lr_finder(const char *dir, uint64_t seed)
 {
     dk_dataset train = first("fashion-mnist", "train", 12800), test = first("fashion-mnist", "test", 1000);
-    recipe3 r = RECIPE3_PLAIN;
+    training_recipe r = TRAINING_RECIPE_PLAIN;
     r.optimizer = OPT_MOMENTUM, r.momentum = 0.9f, r.epochs = 3, r.batch = 128;
     /* 300 steps from 1e-5 to 10: a factor 10^6, so growth^300 = 1e6 */
     r.lr = 1e-5f, r.lr_growth = powf(1e6f, 1.0f / 300);
     ramp u = {open_log(dir, "lr-finder.csv", "lr,loss"), r.lr, r.lr_growth, INFINITY, 0, false};
-    recipe3_hooks hooks = {log_step, NULL, &u};
-    recipe3_train(&r, &train, NULL, &test, seed, &hooks);
+    training_recipe_hooks hooks = {log_step, NULL, &u};
+    training_recipe_train(&r, &train, NULL, &test, seed, &hooks);
     dk_csvlog_close_or_exit(u.log);
     printf("%zu steps logged, lr from 1e-5 up (to 10 at most)\n", u.step);
     dk_dataset_free(&train), dk_dataset_free(&test);
@@ -285,9 +285,9 @@ typedef struct grid_ctx {
 static float short_run(float lr, float weight_decay, void *ctx)
 {
     grid_ctx *g = ctx;
-    recipe3 r = RECIPE3_FULL;
+    training_recipe r = TRAINING_RECIPE_FULL;
     r.lr = lr, r.weight_decay = weight_decay, r.epochs = 3, r.patience = 0;
-    scores s = recipe3_train(&r, &g->train, NULL, &g->val, g->seed, NULL);
+    scores s = training_recipe_train(&r, &g->train, NULL, &g->val, g->seed, NULL);
     printf("lr %-7g weight decay %-7g validation accuracy %.2f%%\n", lr, weight_decay, 100 * s.acc);
     fflush(stdout);
     return s.acc;
@@ -322,12 +322,12 @@ static void debug(const char *dir, uint64_t seed)
         char path[4096]; /* in the code trained: DLKIT_SRC, from make's SRC */
         const char *src = getenv("DLKIT_SRC");
         snprintf(path, sizeof path, "%s/03-training/debug/setup%d.cfg", src ? src : "exercises", k);
-        recipe3 r;
+        training_recipe r;
         dk_err err;
         if (!debug_setup_read(path, &r, &err))
             dk_fatal("%s", err.msg);
         epoch_log e = {log, k};
-        recipe3_hooks hooks = {NULL, log_epoch, &e};
+        training_recipe_hooks hooks = {NULL, log_epoch, &e};
         scores s = debug_setup_train(&r, seed, &hooks);
         printf("setup%d: test accuracy %.2f%%, loss %.3f\n", k, 100 * s.acc, s.loss);
         fflush(stdout);

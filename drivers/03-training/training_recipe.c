@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const recipe3 RECIPE3_FULL = {
+const training_recipe TRAINING_RECIPE_FULL = {
     .depth = 2, .hidden = 512, .batchnorm = true, .dropout = 0.2f, .init = INIT_HE,
     .optimizer = OPT_ADAMW, .lr = 2e-3f, .weight_decay = 1e-4f, .cosine = true,
     .flip = 0.5f, .epochs = 30, .batch = 128, .patience = 8};
 
-const recipe3 RECIPE3_PLAIN = {
+const training_recipe TRAINING_RECIPE_PLAIN = {
     .depth = 2, .hidden = 512, .init = INIT_HE, .optimizer = OPT_SGD, .lr = 0.05f,
     .epochs = 30, .batch = 128};
 
@@ -27,7 +27,7 @@ static const float BN_EPS = 1e-5f;
  * holds W (hidden, in_l), b, gamma, beta (hidden each); the output layer W
  * (classes, hidden) and b. */
 typedef struct net {
-    const recipe3 *r;
+    const training_recipe *r;
     size_t in, classes, nparams, nstate;
     float *state, *grads, *m, *v;
 } net;
@@ -55,7 +55,7 @@ static float *running_var(const net *n, size_t l)
     return n->state + n->nparams + (n->r->depth + l) * n->r->hidden;
 }
 
-static void init_weights(const recipe3 *r, float *W, size_t fan_in, size_t fan_out, dk_rng *rng)
+static void init_weights(const training_recipe *r, float *W, size_t fan_in, size_t fan_out, dk_rng *rng)
 {
     switch (r->init) {
     case INIT_HE: init_he(W, fan_in, fan_out, rng); break;
@@ -71,7 +71,7 @@ static void fill(float *x, size_t n, float value)
         x[i] = value;
 }
 
-static bool net_create(net *n, const recipe3 *r, size_t in, size_t classes, dk_rng *rng)
+static bool net_create(net *n, const training_recipe *r, size_t in, size_t classes, dk_rng *rng)
 {
     *n = (net){.r = r, .in = in, .classes = classes};
     const size_t h = r->hidden, top = r->depth ? h : in;
@@ -138,7 +138,7 @@ static void acts_free(acts *a)
  * and dropout (drawn from rng), else the running statistics. */
 static void forward(const net *n, const float *x, size_t B, bool training, dk_rng *rng, acts *a)
 {
-    const recipe3 *r = n->r;
+    const training_recipe *r = n->r;
     const size_t h = r->hidden;
     const float *in = x;
     for (size_t l = 0; l < r->depth; l++) {
@@ -171,7 +171,7 @@ static void forward(const net *n, const float *x, size_t B, bool training, dk_rn
 /* Backward from a->dlogits, accumulating into n->grads. */
 static void backward(const net *n, const float *x, acts *a)
 {
-    const recipe3 *r = n->r;
+    const training_recipe *r = n->r;
     const size_t h = r->hidden, B = a->B, L = r->depth, top = L ? h : n->in;
     const size_t out_off = layer_offset(n, L);
     const float *top_in = L ? a->out + (L - 1) * B * h : x;
@@ -199,7 +199,7 @@ static void backward(const net *n, const float *x, acts *a)
 
 static void optimizer_step(net *n, float lr, size_t t)
 {
-    const recipe3 *r = n->r;
+    const training_recipe *r = n->r;
     switch (r->optimizer) {
     case OPT_SGD: sgd_step(n->state, n->grads, n->nparams, lr, r->weight_decay); break;
     case OPT_MOMENTUM:
@@ -236,7 +236,7 @@ static scores evaluate(const net *n, const dk_dataset *ds, acts *a)
     return (scores){(float)(loss / (double)ds->n), (float)right / (float)ds->n};
 }
 
-static void augment(const recipe3 *r, const dk_dataset *ds, acts *a, size_t B, dk_rng *rng)
+static void augment(const training_recipe *r, const dk_dataset *ds, acts *a, size_t B, dk_rng *rng)
 {
     if (!ds->h)
         return;
@@ -249,13 +249,13 @@ static void augment(const recipe3 *r, const dk_dataset *ds, acts *a, size_t B, d
 }
 
 typedef struct run {
-    const recipe3 *r;
+    const training_recipe *r;
     const dk_dataset *train;
     net n;
     acts a;
     size_t *order, step, total_steps;
     dk_rng rng;
-    const recipe3_hooks *hooks;
+    const training_recipe_hooks *hooks;
 } run;
 
 /* The learning rate of the next step. */
@@ -305,7 +305,7 @@ static float train_epoch(run *u)
 /* The training set as r wants it: a copy sorted by label, or with its
  * labels shuffled apart from the images (the debugging exercise's faults);
  * else train itself. */
-static const dk_dataset *broken_copy(const recipe3 *r, const dk_dataset *train, dk_rng *rng,
+static const dk_dataset *broken_copy(const training_recipe *r, const dk_dataset *train, dk_rng *rng,
                                      dk_dataset *copy)
 {
     if (!r->sort_by_label && !r->shuffle_labels)
@@ -339,8 +339,8 @@ static const dk_dataset *broken_copy(const recipe3 *r, const dk_dataset *train, 
     return copy;
 }
 
-scores recipe3_train(const recipe3 *r, const dk_dataset *train_set, const dk_dataset *val,
-                     const dk_dataset *test, uint64_t seed, const recipe3_hooks *hooks)
+scores training_recipe_train(const training_recipe *r, const dk_dataset *train_set, const dk_dataset *val,
+                     const dk_dataset *test, uint64_t seed, const training_recipe_hooks *hooks)
 {
     dk_rng data_rng;
     dk_rng_seed(&data_rng, seed ^ 0x5eedULL);

@@ -11,7 +11,7 @@ const char *const DEBUG_FAULTS[DEBUG_SETUPS] = {"lr_too_high", "labels_shuffled"
                                                 "sorted_without_shuffle", "zero_init",
                                                 "dead_relu"};
 
-static const recipe3 DEBUG_BASE = {.depth = 1, .hidden = 64, .init = INIT_HE,
+static const training_recipe DEBUG_BASE = {.depth = 1, .hidden = 64, .init = INIT_HE,
                                    .optimizer = OPT_SGD, .lr = 0.1f, .momentum = 0.9f,
                                    .epochs = 30, .batch = 32};
 
@@ -38,7 +38,7 @@ static bool yes_no(const char *value, bool *out)
     return *out || strcmp(value, "no") == 0;
 }
 
-static bool set(recipe3 *r, const char *key, const char *value)
+static bool set(training_recipe *r, const char *key, const char *value)
 {
     static const char *const inits[] = {"he", "xavier", "normal", "zeros"};
     static const char *const opts[] = {"sgd", "momentum", "nesterov", "adam", "adamw"};
@@ -70,7 +70,7 @@ static bool set(recipe3 *r, const char *key, const char *value)
     return *value && !*end;
 }
 
-bool debug_setup_read(const char *path, recipe3 *r, dk_err *err)
+bool debug_setup_read(const char *path, training_recipe *r, dk_err *err)
 {
     char *text = dk_read_file(path, NULL, err), *cursor = text, key[32], value[32];
     if (!text)
@@ -85,7 +85,7 @@ bool debug_setup_read(const char *path, recipe3 *r, dk_err *err)
     return ok;
 }
 
-scores debug_setup_train(const recipe3 *r, uint64_t seed, const recipe3_hooks *hooks)
+scores debug_setup_train(const training_recipe *r, uint64_t seed, const training_recipe_hooks *hooks)
 {
     dk_dataset all;
     dk_err err;
@@ -96,7 +96,7 @@ scores debug_setup_train(const recipe3 *r, uint64_t seed, const recipe3_hooks *h
     dk_dataset train = all, test = all;
     train.n = 1400;
     test.n = all.n - 1400, test.x = all.x + 1400 * all.dim, test.y = all.y + 1400;
-    scores s = recipe3_train(r, &train, NULL, &test, seed, hooks);
+    scores s = training_recipe_train(r, &train, NULL, &test, seed, hooks);
     dk_dataset_free(&all);
     return s;
 }

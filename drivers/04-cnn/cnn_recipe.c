@@ -1,6 +1,9 @@
 /* Chapter 04's training recipe (kit code; see cnn_recipe.h). */
 #include "cnn_recipe.h"
 
+#include "schedule.h"
+#include "training.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,24 +33,6 @@ const cnn_recipe *cnn_recipe_for(const char *dataset)
 lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data)
 {
     return (lenet_config){data->h, data->w, data->c, r->c1, r->c2, r->hidden, data->classes};
-}
-
-float cnn_one_cycle_lr(size_t step, size_t total, float lr_max)
-{
-    const double start = lr_max / 25.0, end = start / 1e4, warm = 0.3 * (double)total;
-    const double t = (double)step;
-    if (t < warm) /* cosine up from start to lr_max */
-        return (float)(lr_max + (start - lr_max) * 0.5 * (1 + cos(M_PI * t / warm)));
-    const double frac = fmin(1.0, (t - warm) / fmax(1.0, (double)total - warm));
-    return (float)(end + (lr_max - end) * 0.5 * (1 + cos(M_PI * frac)));
-}
-
-void cnn_sgd_step(lenet *net, float *velocity, float lr, float momentum, float weight_decay)
-{
-    for (size_t i = 0; i < net->nparams; i++) {
-        velocity[i] = momentum * velocity[i] + net->grads[i] + weight_decay * net->params[i];
-        net->params[i] -= lr * velocity[i];
-    }
 }
 
 /* Buffers of one batch of B images of dim floats. */
@@ -129,8 +114,9 @@ float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_tr
         lenet_forward(net, s.x, B, s.acts, s.logits);
         total += (double)B * softmax_cross_entropy(s.logits, s.labels, B, C, s.dlogits);
         lenet_backward(net, B, s.acts, s.dlogits, s.dacts);
-        cnn_sgd_step(net, t->velocity, t->lr_at(t->step++, t->lr_ctx), r->momentum,
-                     r->weight_decay);
+        /* chapter 03's rule: v = momentum v + g + wd p; p -= lr v */
+        momentum_step(net->params, net->grads, t->velocity, net->nparams,
+                      t->lr_at(t->step++, t->lr_ctx), r->momentum, r->weight_decay, false);
         if (t->hooks && t->hooks->on_step)
             t->hooks->on_step(start + B, t->hooks->ctx);
     }
@@ -169,7 +155,7 @@ float cnn_evaluate(const lenet *net, const float *X, const int *y, size_t n, flo
 }
 
 /* The one-cycle schedule over a whole run, as an lr_at. */
-typedef struct one_cycle {
+typedef struct one_cycle { /* dk_one_cycle_lr as an lr_at */
     size_t total;
     float lr_max;
 } one_cycle;
@@ -177,11 +163,11 @@ typedef struct one_cycle {
 static float one_cycle_at(size_t step, void *ctx)
 {
     const one_cycle *c = ctx;
-    return cnn_one_cycle_lr(step, c->total, c->lr_max);
+    return dk_one_cycle_lr(c->lr_max, step, c->total);
 }
 
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                       uint64_t seed, const cnn_hooks *hooks)
+                       uint64_t seed, const cnn_recipe_hooks *hooks)
 {
     dk_rng rng;
     dk_rng_seed(&rng, seed);

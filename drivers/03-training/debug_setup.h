@@ -16,11 +16,11 @@ extern const char *const DEBUG_FAULTS[DEBUG_SETUPS];
  * file chooses init (he, xavier, normal, zeros), init_std, bias_init,
  * optimizer (sgd, momentum, adam, adamw), lr, shuffle, sort_by_label and
  * shuffle_labels (yes or no). */
-bool debug_setup_read(const char *path, recipe3 *r, dk_err *err);
+bool debug_setup_read(const char *path, training_recipe *r, dk_err *err);
 
 /* Trains r on the 8x8 digits (the first 1,400 to train, the other 397 to
  * test) and returns the test scores. */
-scores debug_setup_train(const recipe3 *r, uint64_t seed, const recipe3_hooks *hooks);
+scores debug_setup_train(const training_recipe *r, uint64_t seed, const training_recipe_hooks *hooks);
 
 /* Reads debug/answers.txt (lines "setupN = fault"): names[k] gets set-up
  * k+1's answer, "" when none. */

@@ -1,26 +1,16 @@
 /* Chapter 02's training recipe (kit code; see mlp_recipe.h). */
 #include "mlp_recipe.h"
 
+#include "schedule.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-const recipe RECIPE_MNIST = {.depth = 1, .hidden = 512, .epochs = 16, .batch = 64, .lr_max = 0.1f,
+const mlp_recipe MLP_RECIPE_MNIST = {.depth = 1, .hidden = 512, .epochs = 16, .batch = 64, .lr_max = 0.1f,
                              .momentum = 0.9f, .shift = 2};
-const recipe RECIPE_FASHION = {.depth = 1, .hidden = 512, .epochs = 30, .batch = 64, .lr_max = 0.05f,
+const mlp_recipe MLP_RECIPE_FASHION = {.depth = 1, .hidden = 512, .epochs = 30, .batch = 64, .lr_max = 0.05f,
                                .momentum = 0.9f, .shift = 0};
-
-float one_cycle_lr(size_t step, void *ctx)
-{
-    const one_cycle *c = ctx;
-    const double start = c->lr_max / 25.0, end = start / 1e4;
-    const double warm = 0.3 * (double)c->total_steps;
-    double t = (double)step;
-    if (t < warm) /* cosine up from start to lr_max */
-        return (float)(c->lr_max + (start - c->lr_max) * 0.5 * (1 + cos(M_PI * t / warm)));
-    double frac = (t - warm) / fmax(1.0, (double)c->total_steps - warm);
-    return (float)(end + (c->lr_max - end) * 0.5 * (1 + cos(M_PI * fmin(frac, 1.0))));
-}
 
 void shift_images(float *x, size_t B, dk_rng *rng, void *ctx)
 {
@@ -43,11 +33,12 @@ void shift_images(float *x, size_t B, dk_rng *rng, void *ctx)
     free(copy);
 }
 
-/* The schedule, also ticking the driver's on_step: lr_at runs once per
- * step, just before the step's update. */
+/* The one-cycle schedule, also ticking the driver's on_step: lr_at runs
+ * once per step, just before the step's update. */
 typedef struct ticking {
-    one_cycle schedule;
-    const recipe_hooks *hooks;
+    float lr_max;
+    size_t total_steps;
+    const mlp_recipe_hooks *hooks;
     size_t batch, n, first_step;
 } ticking;
 
@@ -58,11 +49,11 @@ static float ticking_lr(size_t step, void *ctx)
         size_t done = (step - t->first_step + 1) * t->batch;
         t->hooks->on_step(done < t->n ? done : t->n, t->hooks->ctx);
     }
-    return one_cycle_lr(step, &t->schedule);
+    return dk_one_cycle_lr(t->lr_max, step, t->total_steps);
 }
 
-float recipe_train(const recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const recipe_hooks *hooks)
+float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_dataset *test,
+                   uint64_t seed, const mlp_recipe_hooks *hooks)
 {
     dk_rng rng;
     dk_rng_seed(&rng, seed);
@@ -81,7 +72,7 @@ float recipe_train(const recipe *r, const dk_dataset *train, const dk_dataset *t
         return NAN;
     }
     size_t steps_per_epoch = (train->n + r->batch - 1) / r->batch, step = 0;
-    ticking lr = {{r->lr_max, r->epochs * steps_per_epoch}, hooks, r->batch, train->n, 0};
+    ticking lr = {r->lr_max, r->epochs * steps_per_epoch, hooks, r->batch, train->n, 0};
     shift_aug shift = {train->h, train->w, r->shift};
     train_config cfg = {r->batch, r->momentum, ticking_lr, &lr,
                         r->shift && train->h ? shift_images : NULL, &shift};
@@ -93,7 +84,7 @@ float recipe_train(const recipe *r, const dk_dataset *train, const dk_dataset *t
         float test_loss;
         acc = mlp_evaluate(&net, test->x, test->y, test->n, 256, &test_loss);
         if (hooks && hooks->on_epoch)
-            hooks->on_epoch(e, &net, loss, test_loss, acc, one_cycle_lr(step - 1, &lr.schedule),
+            hooks->on_epoch(e, &net, loss, test_loss, acc, dk_one_cycle_lr(r->lr_max, step - 1, lr.total_steps),
                             hooks->ctx);
     }
     free(velocity);

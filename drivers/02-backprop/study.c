@@ -38,10 +38,10 @@ static void depth_width(const char *dir, uint64_t seed)
     fflush(stdout);
     for (size_t depth = 1; depth <= 3; depth++)
         for (size_t w = 0; w < 3; w++) {
-            recipe r = RECIPE_MNIST;
+            mlp_recipe r = MLP_RECIPE_MNIST;
             r.depth = depth, r.hidden = widths[w], r.epochs = 8;
             double start = dk_seconds();
-            float acc = recipe_train(&r, &train, &test, seed, NULL);
+            float acc = mlp_recipe_train(&r, &train, &test, seed, NULL);
             size_t params = count_params(train.dim, depth, widths[w], train.classes);
             double row[5] = {(double)depth, (double)widths[w], (double)params, acc,
                              dk_seconds() - start};

@@ -228,7 +228,7 @@ int main(int argc, char **argv)
     snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "images");
     const char *seed = getenv("DLKIT_SEED");
-    const cnn_hooks hooks = {on_step, on_epoch, &r};
+    const cnn_recipe_hooks hooks = {on_step, on_epoch, &r};
     const float acc = cnn_recipe_train(rec, &train, &test,
                                    seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     if (isnan(acc))

@@ -97,11 +97,11 @@ int main(int argc, char **argv)
     char log_path[4096], weights_path[4096];
     snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
     snprintf(weights_path, sizeof weights_path, "%s/%s-weights.txt", argv[1], name);
-    recipe chosen = strcmp(name, "fashion-mnist") == 0 ? RECIPE_FASHION : RECIPE_MNIST;
+    mlp_recipe chosen = strcmp(name, "fashion-mnist") == 0 ? MLP_RECIPE_FASHION : MLP_RECIPE_MNIST;
     const char *epochs = getenv("DLKIT_EPOCHS"); /* a short run: make check's */
     if (epochs && atoi(epochs) > 0)
         chosen.epochs = (size_t)atoi(epochs);
-    const recipe *rec = &chosen;
+    const mlp_recipe *rec = &chosen;
     run r = {.train = &train, .weights_path = weights_path, .start = dk_seconds(),
              .epochs = rec->epochs};
     r.log = dk_csvlog_open_or_exit(log_path,
@@ -112,8 +112,8 @@ int main(int argc, char **argv)
     snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
-    recipe_hooks hooks = {on_step, on_epoch, &r};
-    float acc = recipe_train(rec, &train, &test,
+    mlp_recipe_hooks hooks = {on_step, on_epoch, &r};
+    float acc = mlp_recipe_train(rec, &train, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     dk_csvlog_close_or_exit(r.log);
     printf("%s: test accuracy %.2f%% after %.1f s. Logs in %s/. Next: `make plot CH=02`.\n",

@@ -13,7 +13,7 @@ typedef enum optimizer_kind { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT
 
 typedef enum init_kind { INIT_HE, INIT_XAVIER, INIT_NORMAL, INIT_ZEROS } init_kind;
 
-typedef struct recipe3 {
+typedef struct training_recipe {
     size_t depth, hidden;     /* hidden layers and their width */
     bool batchnorm;
     float dropout;            /* drop probability after each hidden layer (0: none) */
@@ -33,15 +33,15 @@ typedef struct recipe3 {
     bool in_order;            /* visit the samples in stored order, not shuffled */
     bool sort_by_label;       /* store the training set sorted by label */
     bool shuffle_labels;      /* pair each image with another image's label */
-} recipe3;
+} training_recipe;
 
 /* The full recipe: 784-512-512-10 with batch norm and dropout 0.2, AdamW
  * (lr 2e-3, weight decay 1e-4), one epoch of warm-up then cosine, flips
  * (no shifts), 30 epochs of batch 128, early stopping patience 8. */
-extern const recipe3 RECIPE3_FULL;
+extern const training_recipe TRAINING_RECIPE_FULL;
 /* Chapter 02's plain recipe for comparison: no batch norm, dropout or
  * augmentation, plain SGD at a constant rate. */
-extern const recipe3 RECIPE3_PLAIN;
+extern const training_recipe TRAINING_RECIPE_PLAIN;
 
 /* A sample's loss and accuracy on a data set. */
 typedef struct scores {
@@ -60,17 +60,17 @@ typedef struct epoch_report {
     float lr;
 } epoch_report;
 
-typedef struct recipe3_hooks {
+typedef struct training_recipe_hooks {
     void (*on_step)(size_t done, float loss, void *ctx);
     void (*on_epoch)(const epoch_report *report, void *ctx);
     void *ctx;
-} recipe3_hooks;
+} training_recipe_hooks;
 
 /* Trains a fresh network by r on train, seeded by seed; val (may be NULL,
  * then early stopping is off) guides early stopping, test is scored after
  * every epoch. Returns the test scores of the parameters kept (the best
  * epoch's, with early stopping). NAN accuracy when memory runs out. */
-scores recipe3_train(const recipe3 *r, const dk_dataset *train, const dk_dataset *val,
-                     const dk_dataset *test, uint64_t seed, const recipe3_hooks *hooks);
+scores training_recipe_train(const training_recipe *r, const dk_dataset *train, const dk_dataset *val,
+                     const dk_dataset *test, uint64_t seed, const training_recipe_hooks *hooks);
 
 #endif

@@ -1,0 +1,39 @@
+# make bench: the reference solutions against PyTorch on the CPU, and
+# dk_sgemm against raw OpenBLAS and the machine's peak (included by the
+# Makefile). bench/run runs the rows of bench/rows/ with the programs built
+# here. Not part of make check: it times things.
+BENCH := $(BUILD)/bench
+# The epoch programs share their arguments and data files (bench/epoch.c).
+BENCH_EPOCH := $(BUILD)/obj/bench/epoch.o
+ref_objs = $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(addsuffix /*.c,$(addprefix solutions/,$(1)))))
+$(BUILD)/obj/bench/mlp_epoch.o: KIT_CFLAGS += -Iexercises/02-backprop
+$(BENCH)/mlp_epoch: $(BUILD)/obj/bench/mlp_epoch.o $(BENCH_EPOCH) $(call ref_objs,02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+# Chapter 03's network and recipe are kit code (training_recipe.c) on the
+# reference of chapter 03, whose layers come from chapter 02's reference.
+$(BENCH)/training_epoch: $(BUILD)/obj/bench/training_epoch.o $(BENCH_EPOCH) \
+                         $(call kit_objs,03-training) \
+                         $(call ref_objs,03-training 02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+# Chapter 04's: its recipe (cnn_recipe.c) on its reference and chapter
+# 02's (the linear layer, the loss); cnn_conv times the convolution alone.
+CNN_BENCH_REF := $(call kit_objs,04-cnn) $(call ref_objs,04-cnn 02-backprop)
+$(BENCH)/cnn_epoch: $(BUILD)/obj/bench/cnn_epoch.o $(BENCH_EPOCH) $(CNN_BENCH_REF) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+$(BENCH)/cnn_conv: $(BUILD)/obj/bench/cnn_conv.o $(CNN_BENCH_REF) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
+$(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
+
+bench:
+	@tools/deps grade
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv sgemm peak)
+	@bench/run $(BENCH)
