@@ -92,8 +92,9 @@ $(G)/%/solution.o: $$(addprefix $(BUILD)/obj/,$$(addsuffix .o,$$(basename $$(wil
 $(G)/%/api.list: $(G)/%/solution.o
 	nm -g --defined-only $< | awk '$$2 == "T" {print $$3}' | sort > $@
 
+# (Its data too: an answer key lives in the reference, as ref_NAME.)
 $(G)/%/ref.o: $(G)/%/solution.o $(G)/%/api.list
-	awk '{print $$1, "ref_" $$1}' $(G)/$*/api.list > $(G)/$*/ref.syms
+	nm -g --defined-only $< | awk '{print $$3, "ref_" $$3}' > $(G)/$*/ref.syms
 	objcopy --redefine-syms=$(G)/$*/ref.syms $< $@
 
 $(G)/%/ref_api.h: $(G)/%/api.list

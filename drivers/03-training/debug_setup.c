@@ -7,9 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const DEBUG_FAULTS[DEBUG_SETUPS] = {"lr_too_high", "labels_shuffled",
-                                                "sorted_without_shuffle", "zero_init",
-                                                "dead_relu"};
+/* In alphabetical order: which set-up has which fault is the exercise
+ * (the key is compiled into the reference, never shipped as source). */
+const char *const DEBUG_FAULTS[DEBUG_SETUPS] = {"dead_relu", "labels_shuffled", "lr_too_high",
+                                                "sorted_without_shuffle", "zero_init"};
 
 static const training_recipe DEBUG_BASE = {.depth = 1, .hidden = 64, .init = INIT_HE,
                                    .optimizer = OPT_SGD, .lr = 0.1f, .momentum = 0.9f,

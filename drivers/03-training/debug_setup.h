@@ -8,7 +8,8 @@
 
 enum { DEBUG_SETUPS = 5 };
 
-/* The faults' names, for debug/answers.txt. */
+/* The faults' names, for debug/answers.txt, in alphabetical order (not
+ * the set-ups' order). */
 extern const char *const DEBUG_FAULTS[DEBUG_SETUPS];
 
 /* Reads a set-up file (lines "key = value"; # starts a comment) into r:

@@ -12,6 +12,15 @@
  * at best. */
 static const float DEBUG_TARGET = 0.87f;
 
+/* Set-up k + 1's fault (solutions/03-training/debug_key.c, compiled). */
+extern const char *const ref_DEBUG_KEY[DEBUG_SETUPS];
+
+/* Each set-up's hint: where to look, not which fault it is. */
+#define DEBUG_HINT                                                                              \
+    "Train the five set-ups as they are (make study CH=03 NAME=debug) and read their curves: "  \
+    "the loss in the first steps, training against test accuracy, whether the loss moves at "   \
+    "all. Each fault of debug/answers.txt leaves its own mark."
+
 static void expect_fixed(int k)
 {
     char names[DEBUG_SETUPS][32], path[64];
@@ -25,10 +34,10 @@ static void expect_fixed(int k)
         known = known || strcmp(names[k], DEBUG_FAULTS[f]) == 0;
     DK_CHECK(known, "debug/answers.txt: '%s' (setup%d) is not one of the faults listed there",
              names[k], k + 1);
-    DK_CHECK(strcmp(names[k], DEBUG_FAULTS[k]) == 0,
+    DK_CHECK(strcmp(names[k], ref_DEBUG_KEY[k]) == 0,
              "debug/answers.txt: setup%d's fault is not %s", k + 1, names[k]);
     snprintf(path, sizeof path, "debug/setup%d.cfg", k + 1);
-    recipe3 r;
+    training_recipe r;
     if (!debug_setup_read(dk_student_file(path), &r, &err))
         dk_test_fail(DK_WRONG_VALUE, "%s", err.msg);
     scores s = debug_setup_train(&r, dk_test_seed(), NULL);
@@ -36,37 +45,27 @@ static void expect_fixed(int k)
              "8x8 digits; expected at least %.0f%%", k + 1, 100 * s.acc, 100 * DEBUG_TARGET);
 }
 
-GRADED_TEST(debug_setup1, 2, 20,
-            "Look at the loss in the first steps: a step can be so large that it jumps "
-            "over the valley.")
+GRADED_TEST(debug_setup1, 2, 20, DEBUG_HINT)
 {
     expect_fixed(0);
 }
 
-GRADED_TEST(debug_setup2, 2, 20,
-            "Training loss that falls while test accuracy stays at chance: what could the "
-            "network be learning that does not carry over?")
+GRADED_TEST(debug_setup2, 2, 20, DEBUG_HINT)
 {
     expect_fixed(1);
 }
 
-GRADED_TEST(debug_setup3, 2, 20,
-            "SGD assumes each batch is a fair sample of the data. What does a batch look "
-            "like here, and what does the last batch of an epoch teach?")
+GRADED_TEST(debug_setup3, 2, 20, DEBUG_HINT)
 {
     expect_fixed(2);
 }
 
-GRADED_TEST(debug_setup4, 2, 20,
-            "If every hidden unit starts equal, what makes them differ later? Look at their "
-            "gradients.")
+GRADED_TEST(debug_setup4, 2, 20, DEBUG_HINT)
 {
     expect_fixed(3);
 }
 
-GRADED_TEST(debug_setup5, 2, 20,
-            "What does ReLU output, and pass back, for a negative input? Print the hidden "
-            "layer's pre-activations.")
+GRADED_TEST(debug_setup5, 2, 20, DEBUG_HINT)
 {
     expect_fixed(4);
 }
