@@ -151,7 +151,7 @@ $(BUILD)/bin/kit-tests: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/*.c)) \
 SRC ?= exercises
 OUT ?= $(BUILD)/grade
 ifdef CH
-SELECTED := $(filter $(CH) $(CH)-% $(shell printf '%02d' '$(CH)' 2>/dev/null)-%,$(CHAPTERS))
+SELECTED := $(filter $(CH) $(CH)-% %-$(CH) $(shell printf '%02d' '$(CH)' 2>/dev/null)-%,$(CHAPTERS))
 ifeq ($(SELECTED),)
 $(error CH=$(CH) names no chapter; the chapters are: $(CHAPTERS))
 endif
@@ -167,14 +167,18 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 
 .PHONY: help grade hint debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots \
-        check-layout stubs build-drivers
+        check-layout check-messages stubs build-drivers
 
 help:
 	@cat tools/help.txt
 
 grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv) $(BUILD)/bin/dlkit-report
 
+# Grading that cannot run exits 2 (make's failure), as the README says.
+src_exists = @test -d $(SRC) || { echo "dlkit: SRC=$(SRC): no such folder (SRC names a folder laid out like exercises/)"; exit 2; }
+
 grade:
+	$(src_exists)
 	@tools/deps grade
 	@$(MAKE_QUIET) grade-kit
 	@for ch in $(SELECTED); do grader/not-graded $$ch $(SRC); done
@@ -184,6 +188,7 @@ grade:
 
 hint:
 	$(one_chapter)
+	$(src_exists)
 	@tools/deps grade
 	@$(MAKE_QUIET) grade-kit
 	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT)
@@ -236,6 +241,7 @@ train:
 	$(one_chapter)
 	@tools/deps grade
 	@$(MAKE_QUIET) $(DRIVERS)/train || { echo "dlkit: your code does not compile (above)."; exit 1; }
+	@rm -f $(LOGS)/.complete
 	@DLKIT_SRC=$(SRC) $(DRIVERS)/train $(LOGS) $(DATA) $(if $(PLAIN),plain)
 
 plot:
@@ -243,15 +249,19 @@ plot:
 	@tools/deps plot
 	@plots/$(SELECTED).sh plot $(LOGS) $(BUILD)/plots/$(SELECTED)/$(call tag_of,$(SRC))
 
-# The reference's run comes from the same driver with SRC=solutions.
+# The reference's run comes from the same driver with SRC=solutions, once:
+# a full run leaves .complete beside its logs (any later run of the
+# reference, make check's short one too, removes it).
+REF_LOGS = $(BUILD)/logs/$(SELECTED)/reference
 compare:
 	$(one_chapter)
+	@test -d $(LOGS) || { echo "dlkit: nothing to compare yet: run make train CH=$(CH)$(if \
+	  $(filter-out exercises,$(SRC)), SRC=$(SRC)) first (its logs go to $(LOGS))"; exit 2; }
 	@tools/deps grade plot
-	@mkdir -p $(BUILD)/logs
-	@$(MAKE_QUIET) train SRC=solutions > $(BUILD)/logs/reference-train.txt 2>&1 || \
-	  { cat $(BUILD)/logs/reference-train.txt; exit 1; }
-	@plots/$(SELECTED).sh compare $(LOGS) $(BUILD)/logs/$(SELECTED)/reference \
-	  $(BUILD)/plots/$(SELECTED)/compare
+	@test -f $(REF_LOGS)/.complete || { \
+	  echo "dlkit: training the reference solution first (once: later compares reuse its logs)"; \
+	  $(MAKE_QUIET) train SRC=solutions && $(if $(DLKIT_EPOCHS),true,touch $(REF_LOGS)/.complete); }
+	@plots/$(SELECTED).sh compare $(LOGS) $(REF_LOGS) $(BUILD)/plots/$(SELECTED)/compare
 
 data:
 	@tools/deps grade
@@ -286,7 +296,7 @@ check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
              $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard drivers/*/*.c bench/*.c))
 
 # Each step's time is printed at the end, to show where the time goes.
-CHECK_STEPS = check-layout check-grades check-mutants check-plots $(CHECK_MORE)
+CHECK_STEPS = check-layout check-messages check-grades check-mutants check-plots $(CHECK_MORE)
 check:
 	@tools/deps check
 	@SECONDS=0; times=""; \
@@ -334,6 +344,11 @@ check-grades: grade-kit stubs
 check-layout: grade-kit
 	@echo "== exercises/ holds only what its chapters declare; kit code never comes from SRC"
 	@tests/check-layout $(CHECK)/layout
+
+# What a student is told where it once misled (tests/check-messages).
+check-messages: grade-kit
+	@echo "== messages a student can trust"
+	@tests/check-messages $(CHECK)/messages
 
 check-mutants: grade-kit
 	@for d in $(wildcard grader/mutants/*/ grader/cheats/*/); do \

@@ -301,6 +301,11 @@ static int hint(const chapter *ch)
         printf("Every test of %s passes: no hint needed.\n", ch->name);
         return 0;
     }
+    if (unbuilt(ch)) { /* no test ran: a test's hint would mislead */
+        printf("%s: %s, so no test ran. Fix the build first:\n\n%s\n\n(`make grade CH=%s` "
+               "shows it again.)\n", ch->name, r->kind, r->message, ch_short);
+        return 0;
+    }
     int shown = (int)strcspn(r->message, "\n"); /* the failure's first line */
     printf("%s (%d points), the first failing test of %s:\n  %s: %.*s%s\n\nHint: %s\n",
            test_name(r), r->max, ch->name, r->kind, shown, r->message,

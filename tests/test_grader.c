@@ -109,6 +109,19 @@ Test(grader, guard_finds_unwritten_elements, .timeout = 10)
     dk_guard_free(labels);
 }
 
+/* += where = belongs: arithmetic on the marker. */
+Test(grader, guard_tells_added_to_from_unwritten, .timeout = 10)
+{
+    float *out = dk_guard_floats(4);
+    volatile float x = 1.0f;
+    for (size_t i = 0; i < 4; i++)
+        out[i] += x;
+    EXPECT_FAILS_WITH(dk_guard_check(out, DK_SHAPE(4), "r"), "wrong value: ",
+                      "added to what its output held instead of overwriting it", "element [0]",
+                      "4 of 4");
+    dk_guard_free(out);
+}
+
 Test(grader, guard_finds_writes_outside, .timeout = 10)
 {
     float *out = dk_guard_floats(4);

@@ -10,10 +10,14 @@
 
 enum { GUARD = 64 }; /* elements of guard zone on each side */
 
-/* Bit patterns no correct output holds: two NaN payloads for floats, and
- * an integer far outside any label or index. */
+/* Bit patterns no correct output holds: NaN payloads for floats, and an
+ * integer far outside any label or index. Unwritten floats hold a
+ * signalling NaN: arithmetic on it (out[i] += x where = belongs) gives the
+ * same NaN made quiet, FLOAT_ADDED_TO, which tells that mistake apart from
+ * an element never written. */
 static const uint32_t ZONE_MARK = 0x7fc0beefu;
-static const uint32_t FLOAT_UNWRITTEN = 0x7fc0deadu;
+static const uint32_t FLOAT_UNWRITTEN = 0x7f80deadu;
+static const uint32_t FLOAT_ADDED_TO = 0x7fc0deadu;
 static const uint32_t INT_UNWRITTEN = 0x80001234u;
 
 typedef struct header {
@@ -100,10 +104,21 @@ void dk_guard_check(const void *buf, dk_shape shape, const char *what_fmt, ...)
         dk_test_fail(DK_WRONG_SHAPE, "%s wrote past the end of its output: element [%zu] "
                      "(expected output %s, %zu elements)", what, h->n + (size_t)a,
                      shape_part, h->n);
-    size_t missing = 0, first = 0;
-    for (size_t i = 0; h->marked && i < h->n; i++)
+    size_t missing = 0, first = 0, added = 0, first_added = 0;
+    for (size_t i = 0; h->marked && i < h->n; i++) {
         if (data[i] == h->unwritten && missing++ == 0)
             first = i;
+        if (h->unwritten == FLOAT_UNWRITTEN && data[i] == FLOAT_ADDED_TO && added++ == 0)
+            first_added = i;
+    }
+    if (added) {
+        char where[160];
+        dk_describe_element(shape, first_added, where, sizeof where);
+        dk_test_fail(DK_WRONG_VALUE, "%s added to what its output held instead of overwriting "
+                     "it: %s (%zu of %zu elements) was computed from the output's old contents "
+                     "(+= where = belongs, or an accumulator never reset)", what, where, added,
+                     h->n);
+    }
     if (missing) {
         char where[160];
         dk_describe_element(shape, first, where, sizeof where);
