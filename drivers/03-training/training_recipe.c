@@ -2,6 +2,7 @@
 #include "training_recipe.h"
 
 #include "backprop.h"
+#include "metrics.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -225,13 +226,7 @@ static scores evaluate(const net *n, const dk_dataset *ds, acts *a)
         size_t B = ds->n - start < a->B ? ds->n - start : a->B;
         forward(n, ds->x + start * ds->dim, B, false, NULL, a);
         loss += (double)B * softmax_cross_entropy(a->logits, ds->y + start, B, n->classes, NULL);
-        for (size_t i = 0; i < B; i++) {
-            const float *row = a->logits + i * n->classes;
-            size_t best = 0;
-            for (size_t j = 1; j < n->classes; j++)
-                best = row[j] > row[best] ? j : best;
-            right += (int)best == ds->y[start + i];
-        }
+        right += dk_count_correct(a->logits, B, n->classes, ds->y + start, NULL);
     }
     return (scores){(float)(loss / (double)ds->n), (float)right / (float)ds->n};
 }

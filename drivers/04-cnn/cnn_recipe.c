@@ -1,6 +1,7 @@
 /* Chapter 04's training recipe (kit code; see cnn_recipe.h). */
 #include "cnn_recipe.h"
 
+#include "metrics.h"
 #include "schedule.h"
 #include "training.h"
 
@@ -138,15 +139,7 @@ float cnn_evaluate(const lenet *net, const float *X, const int *y, size_t n, flo
         const size_t B = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
         lenet_forward(net, X + start * dim, B, s.acts, s.logits);
         total += (double)B * softmax_cross_entropy(s.logits, y + start, B, C, NULL);
-        for (size_t i = 0; i < B; i++) {
-            const float *row = s.logits + i * C;
-            size_t best = 0;
-            for (size_t j = 1; j < C; j++)
-                best = row[j] > row[best] ? j : best;
-            right += (int)best == y[start + i];
-            if (pred)
-                pred[start + i] = (int)best;
-        }
+        right += dk_count_correct(s.logits, B, C, y + start, pred ? pred + start : NULL);
     }
     scratch_free(&s);
     if (loss)
