@@ -165,7 +165,7 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 # another folder's.
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
-.PHONY: help grade hint debug train plot compare data check clean study bench gpu \
+.PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots \
         check-layout check-messages stubs build-drivers
 
@@ -193,6 +193,13 @@ hint:
 	@$(MAKE_QUIET) grade-kit
 	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT)
 	@$(BUILD)/bin/dlkit-report --out $(OUT) --hint $(SELECTED)
+
+# Regrade on every save of a MANIFEST file (grader/watch).
+watch:
+	$(one_chapter)
+	$(src_exists)
+	@tools/deps grade watch
+	@grader/watch $(SELECTED) $(SRC)
 
 # One test alone in one process: under gdb, or with SAN=1 under the
 # sanitizers (a separate build, build/san).
