@@ -167,7 +167,7 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 
 .PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots \
-        check-layout check-messages stubs build-drivers
+        check-layout check-messages check-long stubs build-drivers
 
 help:
 	@cat tools/help.txt
@@ -296,8 +296,10 @@ clean:
 # chapter) and the untouched stubs (0, every test "not implemented"), checks
 # that every mutant and cheat is caught, and draws every chapter's plots.
 CHECK := $(BUILD)/check
-# Parts of the kit with their own makefile add their checks to CHECK_MORE.
+# Parts of the kit with their own makefile add their checks to CHECK_MORE,
+# and their slow ones, rarely broken, to CHECK_LONG.
 CHECK_MORE :=
+CHECK_LONG :=
 
 check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
              $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard drivers/*/*.c bench/*.c))
@@ -317,6 +319,16 @@ check:
 	echo "== the in-kit data sets"; step data $(BUILD)/bin/dlkit-data verify --in-kit; \
 	for s in $(CHECK_STEPS); do step $$s $(MAKE_QUIET) $$s; done; \
 	printf 'make check passed in %ds:\n%s' $$SECONDS "$$times"
+
+# The long checks, after make check in CI: the slow suites (a class of 200,
+# every chapter in sandboxes, Slurm, the CUDA emulator's every test and
+# mutant), each step timed.
+check-long:
+	@tools/deps check
+	@SECONDS=0; times=""; \
+	for s in $(CHECK_LONG); do start=$$SECONDS; $(MAKE_QUIET) $$s || exit 1; \
+	  times+=$$(printf '  %-20s %4d s' "$$s" $$((SECONDS - start)))$$'\n'; done; \
+	printf 'make check-long passed in %ds:\n%s' $$SECONDS "$$times"
 
 # The stubs as committed (git's HEAD; the files themselves outside git):
 # make check grades and compiles these, not the working files, which a

@@ -63,7 +63,7 @@ GPU_REF_OBJ = $(patsubst %.cu,$(GO)/reference/%.o,$(GPU_FILES))
 GPU_DATA := $(patsubst datasets/data/%.gz,$(GB)/data/%,$(wildcard datasets/data/mnist10k-*.gz))
 GPU_REPORT := $(GB)/bin/dlkit-report
 
-.PHONY: gpu gpu-kit gpu-dev gpu-bench gpu-bench-rows gpu-check gpu-mutants check-gpu gpu-archs \
+.PHONY: gpu gpu-kit gpu-dev gpu-bench gpu-bench-rows gpu-check gpu-mutants check-gpu check-gpu-full gpu-archs \
         gpu-all-objects gpu-nvcc gpu-dir gpu-release-objects
 
 $(GO)/flags.txt: FORCE_GPU_FLAGS
@@ -318,4 +318,9 @@ $(GB)/cpu/cpu_refs: gpu/tests/cpu_refs.c gpu/ref/ref.c gpu/harness/recipe.c \
 check-gpu: grade-kit $(GB)/cpu/cpu_refs
 	@echo "== the CUDA track: the CPU references against chapters 02 and 04"
 	@$(GB)/cpu/cpu_refs
+	@gpu/check-without-gpu $(BUILD) --smoke
+
+# The long checks' part: the emulator grades every test and every mutant.
+CHECK_LONG += check-gpu-full
+check-gpu-full: grade-kit
 	@gpu/check-without-gpu $(BUILD)

@@ -13,6 +13,7 @@ GRADEBOOK    := $(BUILD)/bin/dlkit-gradebook
 
 .PHONY: class class-kit gradescope release check-class check-class-small
 CHECK_MORE += check-class-small
+CHECK_LONG += check-class
 
 $(GRADEBOOK): $(BUILD)/obj/grader/class/gradebook.o $(BUILD)/obj/grader/json.o $(LIB)
 	@mkdir -p $(@D)
