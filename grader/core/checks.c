@@ -57,7 +57,7 @@ const char *dk_student_file(const char *name)
     static char path[4096];
     const char *stage = getenv("DK_STAGE");
     if (!stage)
-        dk_test_fail("kit error", "DK_STAGE is not set: run the tests through grade-chapter");
+        dk_test_fail(DK_KIT_ERROR, "DK_STAGE is not set: run the tests through grade-chapter");
     snprintf(path, sizeof path, "%s/%s", stage, name);
     return path;
 }
