@@ -68,6 +68,15 @@ void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi)
         x[i] = dk_rng_range(rng, lo, hi);
 }
 
+float *dk_random_array(dk_rng *rng, size_t n, float lo, float hi)
+{
+    float *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        dk_fatal("grader: out of memory");
+    dk_fill_uniform(rng, a, n, lo, hi);
+    return a;
+}
+
 bool dk_close(double expected, double got, dk_tol tol)
 {
     if (isnan(expected) || isnan(got))

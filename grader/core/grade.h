@@ -76,6 +76,8 @@ const char *dk_student_file(const char *name);
 
 /* x[i] uniform in [lo, hi), i < n. */
 void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi);
+/* n floats uniform in [lo, hi), malloc'd; the test frees them. */
+float *dk_random_array(dk_rng *rng, size_t n, float lo, float hi);
 
 /* ---- Failing ----------------------------------------------------------- */
 
@@ -157,6 +159,10 @@ const float *dk_guard_prefill(const float *buf);
  * an element never written, naming the element and the expected shape. */
 void dk_guard_check(const void *buf, dk_shape shape, const char *what_fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* buf, from dk_guard_floats_prefilled, must hold its prefill plus grad
+ * (shape), within tol: checks its guards, then its values. */
+void dk_expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,
+                           const char *what_fmt, ...) __attribute__((format(printf, 5, 6)));
 void dk_guard_free(void *buf);
 
 /* ---- Gradients by finite differences --------------------------------- */
