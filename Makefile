@@ -126,8 +126,8 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 	  $(CRITERION) $(WRAP)
 	$(G)/$*/catalog --list > $@
 
-$(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader
-$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(LIB)
+$(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader -Igrader/core
+$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(G)/core/results.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
