@@ -14,7 +14,8 @@ GRADEBOOK    := $(BUILD)/bin/dlkit-gradebook
 .PHONY: class class-kit gradescope release check-class check-class-small
 CHECK_MORE += check-class-small
 
-$(GRADEBOOK): $(BUILD)/obj/grader/class/gradebook.o $(BUILD)/obj/grader/json.o $(LIB)
+$(GRADEBOOK): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard grader/class/*.c)) \
+              $(BUILD)/obj/grader/json.o $(G)/core/results.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
