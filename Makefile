@@ -138,9 +138,9 @@ export DK_LIBS = $(KIT_LIBS) $(CRITERION) $(WRAP)
 export DK_BUILD = $(BUILD)
 
 # ---- The kit's own tests ----------------------------------------------------------
-$(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core
+$(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core -Igrader
 $(BUILD)/bin/kit-tests: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/*.c)) \
-                        $(filter-out %/worker.o,$(CORE_OBJ)) $(LIB)
+                        $(filter-out %/worker.o,$(CORE_OBJ)) $(BUILD)/obj/grader/json.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS) $(CRITERION)
 
