@@ -129,8 +129,8 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 	  $(CRITERION) $(WRAP)
 	$(G)/$*/catalog --list > $@
 
-$(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader
-$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(LIB)
+$(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader -Igrader/core
+$(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(G)/core/results.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
@@ -141,9 +141,9 @@ export DK_LIBS = $(KIT_LIBS) $(CRITERION) $(WRAP)
 export DK_BUILD = $(BUILD)
 
 # ---- The kit's own tests ----------------------------------------------------------
-$(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core
+$(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core -Igrader
 $(BUILD)/bin/kit-tests: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/*.c)) \
-                        $(filter-out %/worker.o,$(CORE_OBJ)) $(LIB)
+                        $(filter-out %/worker.o,$(CORE_OBJ)) $(BUILD)/obj/grader/json.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS) $(CRITERION)
 

@@ -34,9 +34,9 @@ GPU_HOST_CFLAGS = -I$(GPU_CUDA)/include
 endif
 
 GPU_FILES := $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' gpu/exercises/MANIFEST)
-GPU_INC := -Igpu/exercises -Igpu/ref -Igpu/harness -Icommon
+GPU_INC := -Igpu/exercises -Igpu/ref -Igpu/harness -Icommon -Igrader/core
 GPU_HEADERS := $(wildcard gpu/exercises/*.h gpu/ref/*.h gpu/harness/*.h gpu/emu/include/*.h) \
-               common/error.h common/rng.h common/schedule.h
+               common/error.h common/rng.h common/schedule.h grader/core/results.h
 # The emulator's build runs every .cu through its rewrite tool first.
 GPU_TOOLS = $(if $(filter 1,$(GPU_EMU)),$(GB)/emu/rewrite)
 GPU_CC = $(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror $(GPU_HOST_CFLAGS) $(GPU_INC)
@@ -55,7 +55,7 @@ GPU_TAG = $(call tag_of,$(SRC))
 # takes the members it needs: only mlp's needs the trainer); the tests;
 # the reference solution.
 GPU_CHECK_OBJ = $(GO)/kit/check.o
-GPU_KIT_OBJ = $(addprefix $(GO)/kit/,cuda_check.o trainer.o recipe.o ref.o rng.o error.o schedule.o \
+GPU_KIT_OBJ = $(addprefix $(GO)/kit/,cuda_check.o trainer.o recipe.o ref.o rng.o error.o schedule.o results.o \
                 $(if $(filter 1,$(GPU_EMU)),emu.o))
 GPU_LIB = $(GO)/kit/libgpukit.a
 GPU_TEST_OBJ = $(patsubst %.cu,$(GO)/tests/%.o,$(GPU_FILES))
@@ -84,6 +84,10 @@ $(GO)/kit/%.o: gpu/harness/%.c $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
 	$(GPU_CC) -c $< -o $@
 
 $(GO)/kit/%.o: common/%.c $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
+	@mkdir -p $(@D)
+	$(GPU_CC) -c $< -o $@
+
+$(GO)/kit/%.o: grader/core/%.c $(GPU_HEADERS) $(GPU_FLAGS) $(GPU_TOOLS)
 	@mkdir -p $(@D)
 	$(GPU_CC) -c $< -o $@
 
@@ -155,9 +159,9 @@ $(GB)/emu/rewrite: gpu/emu/rewrite.c
 
 # The grader's report, built from its sources alone: the GPU machines lack
 # what the rest of common/ links (OpenBLAS, libcurl).
-$(GPU_REPORT): grader/report.c grader/json.c common/files.c common/error.c
+$(GPU_REPORT): grader/report.c grader/json.c grader/core/results.c common/files.c common/error.c
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Icommon -Igrader $^ -o $@
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror -Icommon -Igrader -Igrader/core $^ -o $@
 
 # The in-kit MNIST subset, unpacked: the GPU machines may lack zlib's headers.
 $(GB)/data/%: datasets/data/%.gz

@@ -8,11 +8,11 @@
  *   dlkit-report --out DIR --hint CHAPTER
  *       the hint of the chapter's first failing test, and nothing else.
  *
- * A results.tsv line: chapter/test points max passed|failed kind message
- * hint, tab-separated, with \t \n \\ escaped (grader/core/runner.c). */
+ * results.tsv's format and the failure kinds: grader/core/results.h. */
 #include "error.h"
 #include "files.h"
 #include "json.h"
+#include "results.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,55 +20,15 @@
 #include <string.h>
 #include <unistd.h>
 
-typedef struct result {
-    char *name, *kind, *message, *hint; /* name is "chapter/test" */
-    int points, max;
-    bool passed;
-} result;
-
 typedef struct chapter {
     const char *name;
-    result *tests;
+    dk_result *tests;
     size_t ntests;
     int points, max;
     size_t passed;
 } chapter;
 
 /* ---- Reading --------------------------------------------------------- */
-
-/* Undoes the escapes of one field in place. */
-static char *unescape(char *s)
-{
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        if (*r == '\\' && r[1]) {
-            r++;
-            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = '\0';
-    return s;
-}
-
-/* One line, cut into its 7 tab-separated fields. */
-static bool parse_line(char *line, result *r)
-{
-    char *field[7];
-    for (int i = 0; i < 7; i++) {
-        field[i] = line;
-        char *tab = strchr(line, '\t');
-        if ((tab == NULL) != (i == 6))
-            return false;
-        if (tab)
-            *tab = '\0', line = tab + 1;
-    }
-    *r = (result){unescape(field[0]), unescape(field[4]), unescape(field[5]),
-                  unescape(field[6]), atoi(field[1]), atoi(field[2]),
-                  strcmp(field[3], "passed") == 0};
-    return true;
-}
 
 static void read_chapter(const char *out, chapter *ch)
 {
@@ -84,8 +44,8 @@ static void read_chapter(const char *out, chapter *ch)
     if (!(ch->tests = calloc(lines + 1, sizeof *ch->tests)))
         dk_fatal("out of memory reading %s", path);
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-        result *r = &ch->tests[ch->ntests];
-        if (!parse_line(line, r) || r->points != (r->passed ? r->max : 0))
+        dk_result *r = &ch->tests[ch->ntests];
+        if (!dk_result_parse(line, r) || r->points != (r->passed ? r->max : 0))
             dk_fatal("%s: malformed line %zu", path, ch->ntests + 1);
         ch->ntests++;
         ch->points += r->points;
@@ -94,7 +54,7 @@ static void read_chapter(const char *out, chapter *ch)
     }
 }
 
-static const result *first_failure(const chapter *ch)
+static const dk_result *first_failure(const chapter *ch)
 {
     for (size_t i = 0; i < ch->ntests; i++)
         if (!ch->tests[i].passed)
@@ -115,7 +75,7 @@ static const char *paint(const char *code)
 #define BOLD paint("\033[1m")
 #define RESET paint("\033[0m")
 
-static const char *test_name(const result *r)
+static const char *test_name(const dk_result *r)
 {
     const char *slash = strchr(r->name, '/');
     return slash ? slash + 1 : r->name;
@@ -130,8 +90,7 @@ static void short_name(const char *chapter_name, char *buf, size_t len)
 /* A build error or a forbidden call fails every test the same way. */
 static bool unbuilt(const chapter *ch)
 {
-    const char *kind = ch->ntests ? ch->tests[0].kind : "";
-    return strcmp(kind, "build error") == 0 || strcmp(kind, "forbidden call") == 0;
+    return ch->ntests && dk_kind_unbuilt(ch->tests[0].kind);
 }
 
 static void print_tests(const chapter *ch)
@@ -143,14 +102,14 @@ static void print_tests(const chapter *ch)
         if ((int)strlen(test_name(&ch->tests[i])) > width)
             width = (int)strlen(test_name(&ch->tests[i]));
     for (size_t i = 0; i < ch->ntests; i++) {
-        const result *r = &ch->tests[i];
+        const dk_result *r = &ch->tests[i];
         printf("    %s%s%s %-*s %3d/%-3d %s\n", r->passed ? GREEN : RED,
                r->passed ? "PASS" : "FAIL", RESET, width, test_name(r), r->points, r->max,
                r->passed ? "" : r->kind);
     }
 }
 
-static void print_failure(const chapter *ch, const result *r)
+static void print_failure(const chapter *ch, const dk_result *r)
 {
     if (unbuilt(ch))
         printf("\n%s%s%s is not graded: every test scores 0 until this is fixed:\n", BOLD,
@@ -168,11 +127,11 @@ static void print_failure(const chapter *ch, const result *r)
 }
 
 /* What to do next, for the first chapter with a failure. */
-static void print_next(const chapter *ch, const result *r)
+static void print_next(const chapter *ch, const dk_result *r)
 {
     char ch_short[16];
     short_name(ch->name, ch_short, sizeof ch_short);
-    if (strcmp(r->kind, "not implemented") == 0) {
+    if (strcmp(r->kind, DK_NOT_IMPLEMENTED) == 0) {
         char func[128], file[512];
         if (sscanf(r->message, "%127s (in %511[^)])", func, file) == 2) {
             printf("\nNext: write %s in %s, then run `make grade CH=%s`.\n", func, file,
@@ -205,9 +164,9 @@ static void print_report(const chapter *chs, size_t n, const char *src, bool per
     if (n > 1)
         printf("  %-20s %3d/%-3d\n", "total", points, max);
     const chapter *next = NULL;
-    const result *next_failure = NULL;
+    const dk_result *next_failure = NULL;
     for (size_t i = 0; i < n; i++) {
-        const result *r = first_failure(&chs[i]);
+        const dk_result *r = first_failure(&chs[i]);
         if (r && !next)
             next = &chs[i], next_failure = r;
         if (r)
@@ -248,27 +207,11 @@ static void write_gradescope(const char *out, const chapter *chs, size_t n)
     int points = 0;
     for (size_t i = 0; i < n; i++)
         points += chs[i].points;
-    fprintf(f, "{\n  \"score\": %d,\n  \"tests\": [", points);
-    const char *sep = "\n";
+    gradescope g = gradescope_begin(f, points, 0, NULL);
     for (size_t i = 0; i < n; i++)
-        for (size_t t = 0; t < chs[i].ntests; t++, sep = ",\n") {
-            const result *r = &chs[i].tests[t];
-            fprintf(f, "%s    {\"name\": ", sep);
-            json_string(f, r->name);
-            fprintf(f, ", \"score\": %d, \"max_score\": %d, \"status\": \"%s\", \"output\": ",
-                    r->points, r->max, r->passed ? "passed" : "failed");
-            char *output = malloc(strlen(r->kind) + strlen(r->message) + strlen(r->hint) + 16);
-            if (!output)
-                dk_fatal("out of memory");
-            if (r->passed)
-                sprintf(output, "passed");
-            else
-                sprintf(output, "%s: %s\nHint: %s", r->kind, r->message, r->hint);
-            json_string(f, output);
-            free(output);
-            fputc('}', f);
-        }
-    fprintf(f, "\n  ]\n}\n");
+        for (size_t t = 0; t < chs[i].ntests; t++)
+            gradescope_test(&g, &chs[i].tests[t], NULL);
+    gradescope_end(&g);
     close_rename(f, path, tmp);
 }
 
@@ -282,10 +225,12 @@ static void write_summary(const char *out, const char *src, const chapter *chs, 
     fprintf(f, "{\n  \"source\": ");
     json_string(f, src);
     fprintf(f, ",\n  \"score\": %d,\n  \"max_score\": %d,\n  \"chapters\": [", points, max);
-    for (size_t i = 0; i < n; i++)
-        fprintf(f, "%s\n    {\"chapter\": \"%s\", \"score\": %d, \"max_score\": %d, "
-                "\"tests\": %zu, \"passed\": %zu}", i ? "," : "", chs[i].name,
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%s\n    {\"chapter\": ", i ? "," : "");
+        json_string(f, chs[i].name);
+        fprintf(f, ", \"score\": %d, \"max_score\": %d, \"tests\": %zu, \"passed\": %zu}",
                 chs[i].points, chs[i].max, chs[i].ntests, chs[i].passed);
+    }
     fprintf(f, "\n  ]\n}\n");
     close_rename(f, path, tmp);
 }
@@ -294,7 +239,7 @@ static void write_summary(const char *out, const char *src, const chapter *chs, 
 
 static int hint(const chapter *ch)
 {
-    const result *r = first_failure(ch);
+    const dk_result *r = first_failure(ch);
     char ch_short[16];
     short_name(ch->name, ch_short, sizeof ch_short);
     if (!r) {

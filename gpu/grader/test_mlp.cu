@@ -287,11 +287,11 @@ GPU_TEST(mlp, mnist_accuracy, 4, 120, GK_PLAIN,
     gpu_dataset train, test;
     if (!dir || !gpu_mnist_load(dir, "train", &train, err, sizeof err) ||
         !gpu_mnist_load(dir, "t10k", &test, err, sizeof err))
-        gk_fail("kit error", "%s", dir ? err : "DLKIT_GPU_DATA is not set: run it through make gpu");
+        gk_fail(DK_KIT_ERROR, "%s", dir ? err : "DLKIT_GPU_DATA is not set: run it through make gpu");
     const float acc = gpu_recipe_train(&GPU_RECIPE_MNIST, &train, &test, gk_seed(), TRAIN_GPU,
                                        show_epoch, nullptr);
     if (!(acc >= MNIST_TARGET))
-        gk_fail(GK_WRONG_VALUE, "test accuracy on MNIST (%d test digits) after the recipe's %d "
+        gk_fail(DK_WRONG_VALUE, "test accuracy on MNIST (%d test digits) after the recipe's %d "
                 "epochs: expected at least %.1f%%, got %.2f%%", test.n, GPU_RECIPE_MNIST.epochs,
                 100 * MNIST_TARGET, 100 * acc);
     gpu_dataset_free(&train);

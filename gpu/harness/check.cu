@@ -54,23 +54,6 @@ dk_rng gk_rng(uint64_t salt)
 
 static const char *result_path; /* --result FILE */
 
-/* One field of the result file: tabs, newlines and backslashes escaped, as
- * in the CPU grader's results.tsv. */
-static void put_field(FILE *f, const char *s, char end)
-{
-    for (; *s; s++) {
-        if (*s == '\t')
-            fputs("\\t", f);
-        else if (*s == '\n')
-            fputs("\\n", f);
-        else if (*s == '\\')
-            fputs("\\\\", f);
-        else if (*s != '\r')
-            fputc(*s, f);
-    }
-    fputc(end, f);
-}
-
 static void write_result(const char *verdict, const char *kind, const char *message)
 {
     if (!result_path)
@@ -80,9 +63,9 @@ static void write_result(const char *verdict, const char *kind, const char *mess
         fprintf(stderr, "gpu grader: cannot write %s\n", result_path);
         exit(2);
     }
-    put_field(f, verdict, '\t');
-    put_field(f, kind, '\t');
-    put_field(f, message, '\n');
+    dk_tsv_field(f, verdict, '\t'); /* escaped as in results.tsv */
+    dk_tsv_field(f, kind, '\t');
+    dk_tsv_field(f, message, '\n');
     fclose(f);
 }
 
@@ -102,7 +85,7 @@ void gk_fail(const char *kind, const char *fmt, ...)
  * "not implemented", as in the CPU grader. */
 extern "C" void dk_not_implemented(const char *func, const char *file)
 {
-    gk_fail("not implemented", "%s (in %s)", func, file);
+    gk_fail(DK_NOT_IMPLEMENTED, "%s (in %s)", func, file);
 }
 
 #define FORMAT(buf, fmt)                                                                   \
@@ -122,7 +105,7 @@ void gk_sync(const char *what_fmt, ...)
         return;
     char what[512];
     FORMAT(what, what_fmt);
-    gk_fail("crash", "%s: CUDA error %s: %s", what, cudaGetErrorName(err),
+    gk_fail(DK_CRASH, "%s: CUDA error %s: %s", what, cudaGetErrorName(err),
             cudaGetErrorString(err));
 }
 
@@ -164,7 +147,7 @@ static void *host_alloc(size_t bytes)
 {
     void *p = malloc(bytes ? bytes : 1);
     if (!p)
-        gk_fail("kit error", "out of host memory for %zu bytes", bytes);
+        gk_fail(DK_KIT_ERROR, "out of host memory for %zu bytes", bytes);
     host_arrays().push_back(p);
     return p;
 }
@@ -248,7 +231,7 @@ static void *guarded(const void *data, size_t n, buffer_kind kind)
     if (data)
         memcpy(b.initial.data() + b.lead, data, n * sizeof(uint32_t));
     if (cudaMalloc(&b.base, words * sizeof(uint32_t)) != cudaSuccess)
-        gk_fail("kit error", "cudaMalloc of %zu bytes failed", words * sizeof(uint32_t));
+        gk_fail(DK_KIT_ERROR, "cudaMalloc of %zu bytes failed", words * sizeof(uint32_t));
     cudaMemcpy(b.base, b.initial.data(), words * sizeof(uint32_t), cudaMemcpyHostToDevice);
     buffers().push_back(std::move(b));
     return data_of(buffers().back());
@@ -279,7 +262,7 @@ static buffer &buffer_of(const void *dev)
     for (buffer &b : buffers())
         if (data_of(b) == dev)
             return b;
-    gk_fail("kit error", "gpu grader: %p is not a buffer of this test", dev);
+    gk_fail(DK_KIT_ERROR, "gpu grader: %p is not a buffer of this test", dev);
 }
 
 /* Every word of b as the GPU holds it now. */
@@ -313,10 +296,10 @@ void gk_fetch_output(const float *dev, float *host, gk_shape shape, const char *
     std::vector<uint32_t> now = fetch(b);
     long before = damaged_zone(now, b, true), after = damaged_zone(now, b, false);
     if (before >= 0)
-        gk_fail(GK_WRONG_SHAPE, "%s wrote before the start of its output: element [%ld] "
+        gk_fail(DK_WRONG_SHAPE, "%s wrote before the start of its output: element [%ld] "
                 "(expected output %s, %zu elements)", what, -1 - before, shape_text, b.n);
     if (after >= 0)
-        gk_fail(GK_WRONG_SHAPE, "%s wrote past the end of its output: element [%zu] "
+        gk_fail(DK_WRONG_SHAPE, "%s wrote past the end of its output: element [%zu] "
                 "(expected output %s, %zu elements)", what, b.n + (size_t)after, shape_text, b.n);
     size_t missing = 0, first = 0;
     for (size_t i = 0; b.kind == OUTPUT && i < b.n; i++)
@@ -325,7 +308,7 @@ void gk_fetch_output(const float *dev, float *host, gk_shape shape, const char *
     if (missing) {
         char where[256];
         describe_element(shape, first, where, sizeof where);
-        gk_fail(GK_WRONG_SHAPE, "%s never wrote %s (%zu of %zu elements unwritten)", what,
+        gk_fail(DK_WRONG_SHAPE, "%s never wrote %s (%zu of %zu elements unwritten)", what,
                 where, missing, b.n);
     }
     memcpy(host, now.data() + b.lead, gk_count(shape) * sizeof(float));
@@ -342,7 +325,7 @@ void gk_expect_inputs_untouched(const char *what_fmt, ...)
         std::vector<uint32_t> now = fetch(b);
         for (size_t i = 0; i < now.size(); i++)
             if (now[i] != b.initial[i])
-                gk_fail(GK_WRONG_SHAPE, "%s wrote into one of its inputs (input %zu, word %ld "
+                gk_fail(DK_WRONG_SHAPE, "%s wrote into one of its inputs (input %zu, word %ld "
                         "of its %zu elements): inputs are const", what, k,
                         (long)i - (long)b.lead, b.n);
     }
@@ -372,7 +355,7 @@ void gk_expect_floats(const float *expected, const float *got, gk_shape shape, d
     char what[512], where[256];
     FORMAT(what, what_fmt);
     describe_element(shape, first, where, sizeof where);
-    gk_fail(GK_WRONG_VALUE, "%s, %s: expected %.9g, got %.9g (%zu of %zu elements wrong)", what,
+    gk_fail(DK_WRONG_VALUE, "%s, %s: expected %.9g, got %.9g (%zu of %zu elements wrong)", what,
             where, expected[first], got[first], wrong, n);
 }
 
@@ -382,7 +365,7 @@ void gk_expect_near(double expected, double got, dk_tol tol, const char *what_fm
         return;
     char what[512];
     FORMAT(what, what_fmt);
-    gk_fail(GK_WRONG_VALUE, "%s: expected %.9g, got %.9g", what, expected, got);
+    gk_fail(DK_WRONG_VALUE, "%s: expected %.9g, got %.9g", what, expected, got);
 }
 
 void gk_expect_output(const float *expected, const float *dev, gk_shape shape, dk_tol tol,
@@ -412,7 +395,7 @@ static void list()
 /* The kit's CUDA errors (the trainer's) end the test as a crash too. */
 static void fail_crash(const char *message)
 {
-    gk_fail("crash", "%s", message);
+    gk_fail(DK_CRASH, "%s", message);
 }
 
 static int run(const char *id)
@@ -426,7 +409,7 @@ static int run(const char *id)
         int devices = 0;
         cudaError_t err = cudaGetDeviceCount(&devices);
         if (err != cudaSuccess || devices == 0)
-            gk_fail("kit error", "no CUDA device (%s)", cudaGetErrorString(err));
+            gk_fail(DK_KIT_ERROR, "no CUDA device (%s)", cudaGetErrorString(err));
         t->body();
         gk_sync("%s", full);
         gk_free_all();

@@ -22,6 +22,7 @@
 
 #include "kernels.h"
 #include "ref.h"
+#include "results.h" /* the failure kinds */
 #include "tolerance.h"
 
 extern "C" {
@@ -63,10 +64,8 @@ dk_rng gk_rng(uint64_t salt);
 
 /* ---- Failing ------------------------------------------------------------- */
 
-#define GK_WRONG_VALUE "wrong value"
-#define GK_WRONG_SHAPE "wrong shape"
-
-/* Ends the test as failed with "<kind>: <message>". */
+/* Ends the test as failed with "<kind>: <message>", kind one of the CPU
+ * grader's failure kinds (grader/core/results.h). */
 [[noreturn]] void gk_fail(const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

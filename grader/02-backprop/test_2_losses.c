@@ -12,15 +12,6 @@
 static const size_t SHAPES[][2] = {{1, 1}, {1, 10}, {2, 2}, {7, 3}, {64, 10}, {5, 1000}};
 #define NSHAPES (sizeof SHAPES / sizeof SHAPES[0])
 
-static float *random_array(dk_rng *rng, size_t n, float lo, float hi)
-{
-    float *a = malloc((n ? n : 1) * sizeof *a);
-    if (!a)
-        dk_fatal("grader: out of memory");
-    dk_fill_uniform(rng, a, n, lo, hi);
-    return a;
-}
-
 static int *random_labels(dk_rng *rng, size_t B, size_t C)
 {
     int *labels = malloc(B * sizeof *labels);
@@ -36,7 +27,7 @@ GRADED_TEST(mse_values, 4, 10,
     dk_rng rng = dk_test_rng(31);
     for (size_t s = 0; s < NSHAPES; s++) {
         size_t B = SHAPES[s][0], n = SHAPES[s][1];
-        float *y = random_array(&rng, B * n, -2, 2), *t = random_array(&rng, B * n, -2, 2);
+        float *y = dk_random_array(&rng, B * n, -2, 2), *t = dk_random_array(&rng, B * n, -2, 2);
         float *want = malloc(B * n * sizeof *want), *dy = dk_guard_floats(B * n);
         float want_loss = ref_mse_loss(y, t, B, n, want);
         dk_expect_near(want_loss, mse_loss(y, t, B, n, dy), DK_TOL_REDUCTION,
@@ -54,7 +45,7 @@ GRADED_TEST(mse_values, 4, 10,
 /* Logits for a shape: random ones, then huge ones in some rows. */
 static float *logits_for(dk_rng *rng, size_t B, size_t C, float scale)
 {
-    float *x = random_array(rng, B * C, -scale, scale);
+    float *x = dk_random_array(rng, B * C, -scale, scale);
     if (B > 1)
         x[C] = 1000.0f; /* row 1: one enormous logit */
     return x;
@@ -137,7 +128,7 @@ GRADED_TEST(cross_entropy_by_finite_differences, 3, 10,
      * finite differences of its 1/B-sized gradients. */
     for (size_t s = 0; s < 4; s++) {
         size_t B = SHAPES[s][0], C = SHAPES[s][1];
-        ce_fd f = {random_array(&rng, B * C, -3, 3), random_labels(&rng, B, C), B, C};
+        ce_fd f = {dk_random_array(&rng, B * C, -3, 3), random_labels(&rng, B, C), B, C};
         float *dx = malloc(B * C * sizeof *dx);
         softmax_cross_entropy(f.x, f.labels, B, C, dx);
         dk_grad_param p = {"logits", f.x, dx, DK_SHAPE(B, C)};

@@ -60,15 +60,6 @@ static mlp copy_net(const mlp *net)
     return c;
 }
 
-static float *random_array(dk_rng *rng, size_t n, float lo, float hi)
-{
-    float *a = malloc((n ? n : 1) * sizeof *a);
-    if (!a)
-        dk_fatal("grader: out of memory");
-    dk_fill_uniform(rng, a, n, lo, hi);
-    return a;
-}
-
 GRADED_TEST(mlp_create_layout, 3, 10,
             "One buffer: W_0, b_0, W_1, b_1... with W_l (sizes[l+1], sizes[l]). Draw them "
             "in that order with dk_rng_range(rng, -k, k), k = 1/sqrt(sizes[l]); gradients 0.")
@@ -125,7 +116,7 @@ GRADED_TEST(mlp_forward_values, 4, 10,
     for (size_t a = 0; a < NARCHS; a++) {
         mlp net = make_net(&ARCHS[a], 52 + a);
         const size_t B = 1 + 13 * a, C = net.sizes[net.nlayers], na = ref_mlp_acts_size(&net, B);
-        float *x = random_array(&rng, B * net.sizes[0], -1, 1);
+        float *x = dk_random_array(&rng, B * net.sizes[0], -1, 1);
         float *want_acts = malloc((na + 1) * sizeof(float)), *want = malloc(B * C * sizeof(float));
         float *acts = dk_guard_floats(na), *logits = dk_guard_floats(B * C);
         ref_mlp_forward(&net, x, B, want_acts, want);
@@ -169,8 +160,8 @@ GRADED_TEST(mlp_backward_gradients, 6, 30,
     for (size_t a = 0; a < NARCHS; a++) {
         mlp net = make_net(&ARCHS[a], 54 + a);
         const size_t B = 1 + 5 * a, C = net.sizes[net.nlayers], na = ref_mlp_acts_size(&net, B);
-        float *x = random_array(&rng, B * net.sizes[0], -1, 1);
-        float *dl = random_array(&rng, B * C, -1, 1);
+        float *x = dk_random_array(&rng, B * net.sizes[0], -1, 1);
+        float *dl = dk_random_array(&rng, B * C, -1, 1);
         float *acts = malloc((na + 1) * sizeof(float)), *logits = malloc(B * C * sizeof(float));
         float *dacts = malloc((na + 1) * sizeof(float));
         dk_fill_uniform(&rng, net.grads, net.nparams, -1, 1); /* must be added to */
@@ -261,7 +252,7 @@ GRADED_TEST(mlp_train_epoch_matches_reference, 5, 20,
     const arch a = {3, {6, 16, 16, 3}, MLP_TANH};
     const size_t n = 50;
     dk_rng rng = dk_test_rng(70);
-    float *X = random_array(&rng, n * 6, -1, 1), *X_copy = malloc(n * 6 * sizeof(float));
+    float *X = dk_random_array(&rng, n * 6, -1, 1), *X_copy = malloc(n * 6 * sizeof(float));
     memcpy(X_copy, X, n * 6 * sizeof(float));
     int y[50];
     for (size_t i = 0; i < n; i++)
@@ -306,7 +297,7 @@ GRADED_TEST(mlp_evaluate_values, 4, 10,
     for (size_t a = 0; a < NARCHS; a++) {
         mlp net = make_net(&ARCHS[a], 81 + a);
         const size_t n = 37 + 20 * a, C = net.sizes[net.nlayers];
-        float *X = random_array(&rng, n * net.sizes[0], -1, 1);
+        float *X = dk_random_array(&rng, n * net.sizes[0], -1, 1);
         int *y = malloc(n * sizeof *y);
         for (size_t i = 0; i < n; i++)
             y[i] = (int)dk_rng_below(&rng, C);

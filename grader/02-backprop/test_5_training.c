@@ -53,7 +53,7 @@ GRADED_TEST(mnist_accuracy, 10, 30,
     dk_err err;
     if (!dk_dataset_load("mnist", "train", &train, &err) ||
         !dk_dataset_load("mnist", "test", &test, &err))
-        dk_test_fail("kit error", "%s", err.msg);
+        dk_test_fail(DK_KIT_ERROR, "%s", err.msg);
     float acc = mlp_recipe_train(&MLP_RECIPE_MNIST, &train, &test, dk_test_seed(), NULL);
     DK_CHECK(acc >= MNIST_TARGET,
              "test accuracy on MNIST (%zu test digits) after the recipe's %zu epochs: expected "

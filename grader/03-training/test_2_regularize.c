@@ -7,15 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static float *random_array(dk_rng *rng, size_t n, float lo, float hi)
-{
-    float *a = malloc((n ? n : 1) * sizeof *a);
-    if (!a)
-        dk_fatal("grader: out of memory");
-    dk_fill_uniform(rng, a, n, lo, hi);
-    return a;
-}
-
 /* ---- Dropout ---------------------------------------------------------------- */
 
 GRADED_TEST(dropout_matches_reference, 3, 10,
@@ -26,7 +17,7 @@ GRADED_TEST(dropout_matches_reference, 3, 10,
     static const float rates[] = {0.0f, 0.1f, 0.5f, 0.9f};
     for (int k = 0; k < 4; k++) {
         const size_t n = 999;
-        float *x = random_array(&rng, n, -2, 2), *want_y = malloc(n * sizeof(float));
+        float *x = dk_random_array(&rng, n, -2, 2), *want_y = malloc(n * sizeof(float));
         float *want_mask = malloc(n * sizeof(float));
         float *y = dk_guard_floats(n), *mask = dk_guard_floats(n);
         dk_rng r1 = dk_test_rng(201 + (uint64_t)k), r2 = r1;
@@ -83,7 +74,7 @@ GRADED_TEST(dropout_evaluation_is_identity, 2, 10,
 {
     dk_rng rng = dk_test_rng(220);
     const size_t n = 500;
-    float *x = random_array(&rng, n, -2, 2), *y = dk_guard_floats(n);
+    float *x = dk_random_array(&rng, n, -2, 2), *y = dk_guard_floats(n);
     float *mask = dk_guard_floats_prefilled(n, &rng);
     dk_rng before = dk_test_rng(221), r = before;
     dropout_forward(x, n, 0.5f, false, &r, mask, y);
@@ -102,7 +93,7 @@ GRADED_TEST(dropout_backward_values, 2, 10,
 {
     dk_rng rng = dk_test_rng(230);
     const size_t n = 777;
-    float *x = random_array(&rng, n, -1, 1), *dy = random_array(&rng, n, -1, 1);
+    float *x = dk_random_array(&rng, n, -1, 1), *dy = dk_random_array(&rng, n, -1, 1);
     float *mask = malloc(n * sizeof *mask), *y = malloc(n * sizeof *y);
     float *want = malloc(n * sizeof *want), *dx = dk_guard_floats(n);
     ref_dropout_forward(x, n, 0.4f, true, &rng, mask, y);
@@ -128,10 +119,10 @@ typedef struct bn_case {
 static bn_case bn_make(size_t s, dk_rng *rng)
 {
     bn_case k = {BN_SHAPES[s][0], BN_SHAPES[s][1], NULL, NULL, NULL, NULL};
-    k.x = random_array(rng, k.B * k.C, -3, 5); /* a mean and a spread to remove */
-    k.gamma = random_array(rng, k.C, 0.5f, 2);
-    k.beta = random_array(rng, k.C, -1, 1);
-    k.dy = random_array(rng, k.B * k.C, -1, 1);
+    k.x = dk_random_array(rng, k.B * k.C, -3, 5); /* a mean and a spread to remove */
+    k.gamma = dk_random_array(rng, k.C, 0.5f, 2);
+    k.beta = dk_random_array(rng, k.C, -1, 1);
+    k.dy = dk_random_array(rng, k.B * k.C, -1, 1);
     return k;
 }
 
@@ -209,7 +200,7 @@ GRADED_TEST(batchnorm_evaluation_uses_running_statistics, 3, 10,
     dk_rng rng = dk_test_rng(260);
     for (size_t s = 0; s < NBN; s++) {
         bn_case k = bn_make(s, &rng);
-        float *rm = random_array(&rng, k.C, -1, 1), *rv = random_array(&rng, k.C, 0.5f, 3);
+        float *rm = dk_random_array(&rng, k.C, -1, 1), *rv = dk_random_array(&rng, k.C, 0.5f, 3);
         float *want = malloc(k.B * k.C * sizeof(float)), *y = dk_guard_floats(k.B * k.C);
         ref_batchnorm_forward_eval(k.x, k.B, k.C, k.gamma, k.beta, 1e-5f, rm, rv, want);
         batchnorm_forward_eval(k.x, k.B, k.C, k.gamma, k.beta, 1e-5f, rm, rv, y);

@@ -22,7 +22,7 @@ GRADED_TEST(techniques_beat_the_plain_recipe, 10, 120,
     dk_err err;
     if (!dk_dataset_load("fashion-mnist", "train", &train, &err) ||
         !dk_dataset_load("fashion-mnist", "test", &test, &err))
-        dk_test_fail("kit error", "%s", err.msg);
+        dk_test_fail(DK_KIT_ERROR, "%s", err.msg);
     train.n = 10000;
     training_recipe full = TRAINING_RECIPE_FULL, plain = TRAINING_RECIPE_PLAIN;
     full.epochs = plain.epochs = 6;

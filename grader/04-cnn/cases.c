@@ -3,7 +3,6 @@
 #include "ref_api.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -84,15 +83,6 @@ size_t pool_out_count(const pool_shape *s)
            ref_conv2d_out_size(s->W, s->size, s->stride, 0) * s->C;
 }
 
-float *random_array(dk_rng *rng, size_t n, float lo, float hi)
-{
-    float *a = malloc((n ? n : 1) * sizeof *a);
-    if (!a)
-        dk_fatal("grader: out of memory");
-    dk_fill_uniform(rng, a, n, lo, hi);
-    return a;
-}
-
 float *distinct_array(dk_rng *rng, size_t n, float spacing)
 {
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -122,36 +112,15 @@ double dot_magnitude(const float *a, const float *b, size_t n)
     return sum;
 }
 
-void expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,
-                        const char *what_fmt, ...)
-{
-    char what[512];
-    va_list ap;
-    va_start(ap, what_fmt);
-    vsnprintf(what, sizeof what, what_fmt, ap);
-    va_end(ap);
-    const size_t n = dk_shape_count(shape);
-    float *want = malloc((n + 1) * sizeof *want);
-    if (!want)
-        dk_fatal("grader: out of memory");
-    for (size_t i = 0; i < n; i++)
-        want[i] = dk_guard_prefill(buf)[i] + grad[i];
-    dk_guard_check(buf, shape, "%s", what);
-    dk_expect_floats(want, buf, shape, tol,
-                     "%s (it held random values before, to which the gradient must be added)",
-                     what);
-    free(want);
-}
-
 conv_fd conv_fd_random(dk_rng *rng, const conv2d_shape *s)
 {
     /* One statement per draw: an initializer list's order is unspecified,
      * and a seed must replay the same arrays with every compiler. */
     conv_fd f = {.s = s, .y = malloc(conv_out_count(s) * sizeof(float))};
-    f.x = random_array(rng, conv_in_count(s), -1, 1);
-    f.W = random_array(rng, conv_w_count(s), -1, 1);
-    f.b = random_array(rng, s->K, -1, 1);
-    f.c = random_array(rng, conv_out_count(s), -1, 1);
+    f.x = dk_random_array(rng, conv_in_count(s), -1, 1);
+    f.W = dk_random_array(rng, conv_w_count(s), -1, 1);
+    f.b = dk_random_array(rng, s->K, -1, 1);
+    f.c = dk_random_array(rng, conv_out_count(s), -1, 1);
     return f;
 }
 

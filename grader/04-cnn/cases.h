@@ -31,8 +31,6 @@ size_t conv_out_count(const conv2d_shape *s); /* N*OH*OW*K */
 size_t conv_w_count(const conv2d_shape *s);   /* K*kh*kw*C */
 size_t pool_out_count(const pool_shape *s);   /* N*OH*OW*C */
 
-/* n floats uniform in [lo, hi), malloc'd; the test frees them. */
-float *random_array(dk_rng *rng, size_t n, float lo, float hi);
 /* n different values, spacing apart, centred on 0, in random order: no
  * two elements of a pooling window are equal or closer than spacing. */
 float *distinct_array(dk_rng *rng, size_t n, float spacing);
@@ -41,11 +39,6 @@ float *distinct_array(dk_rng *rng, size_t n, float spacing);
  * N*OH*OW positions): float32's round-off, added up in another order than
  * the reference's, reaches a few 1e-5 even where the sum itself is near 0. */
 #define TOL_CONV ((dk_tol){1e-4, 1e-4})
-
-/* buf, from dk_guard_floats_prefilled, must hold its prefill plus grad
- * (shape), within tol: checks its guards, then its values. */
-void expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,
-                        const char *what_fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Finite differences of loss = sum(c * conv(x, W, b)), by the reference's
  * forward pass into y, for random x, W, b and c of shape s. */

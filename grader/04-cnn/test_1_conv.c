@@ -36,8 +36,9 @@ GRADED_TEST(conv2d_forward_direct_values, 6, 20,
     for (size_t t = 0; t < NCONV_SHAPES; t++) {
         const conv2d_shape *s = &CONV_SHAPES[t];
         const size_t ny = conv_out_count(s);
-        float *x = random_array(&rng, conv_in_count(s), -1, 1);
-        float *W = random_array(&rng, conv_w_count(s), -1, 1), *b = random_array(&rng, s->K, -1, 1);
+        float *x = dk_random_array(&rng, conv_in_count(s), -1, 1);
+        float *W = dk_random_array(&rng, conv_w_count(s), -1, 1);
+        float *b = dk_random_array(&rng, s->K, -1, 1);
         float *want = malloc(ny * sizeof *want), *y = dk_guard_floats(ny);
         ref_conv2d_forward_direct(x, W, b, s, want);
         conv2d_forward_direct(x, W, b, s, y);
@@ -57,9 +58,9 @@ typedef struct backward_case {
 
 static backward_case backward_case_make(const conv2d_shape *s, dk_rng *rng)
 {
-    backward_case c = {random_array(rng, conv_in_count(s), -1, 1),
-                       random_array(rng, conv_w_count(s), -1, 1),
-                       random_array(rng, conv_out_count(s), -1, 1),
+    backward_case c = {dk_random_array(rng, conv_in_count(s), -1, 1),
+                       dk_random_array(rng, conv_w_count(s), -1, 1),
+                       dk_random_array(rng, conv_out_count(s), -1, 1),
                        malloc((conv_in_count(s) + 1) * sizeof(float)),
                        calloc(conv_w_count(s), sizeof(float)), calloc(s->K, sizeof(float))};
     ref_conv2d_backward_direct(c.x, c.W, c.dy, s, c.dx, c.dW, c.db);
@@ -108,10 +109,10 @@ GRADED_TEST(conv2d_backward_direct_dW_db, 5, 20,
             float *db = dk_guard_floats_prefilled(s->K, &rng);
             conv2d_backward_direct(c.x, c.W, c.dy, s, with_dx ? dx : NULL, dW, db);
             const char *how = with_dx ? "" : " with dx = NULL";
-            expect_accumulated(c.dW, dW, DK_SHAPE(s->K, s->kh, s->kw, s->C), TOL_CONV,
-                               "dW after conv2d_backward_direct%s (%s)", how, describe_conv(s));
-            expect_accumulated(c.db, db, DK_SHAPE(s->K), TOL_CONV,
-                               "db after conv2d_backward_direct%s (%s)", how, describe_conv(s));
+            dk_expect_accumulated(c.dW, dW, DK_SHAPE(s->K, s->kh, s->kw, s->C), TOL_CONV,
+                                  "dW after conv2d_backward_direct%s (%s)", how, describe_conv(s));
+            dk_expect_accumulated(c.db, db, DK_SHAPE(s->K), TOL_CONV,
+                                  "db after conv2d_backward_direct%s (%s)", how, describe_conv(s));
             dk_guard_free(dW), dk_guard_free(db);
             free(dx);
         }

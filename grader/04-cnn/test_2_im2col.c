@@ -30,7 +30,7 @@ GRADED_TEST(im2col_values, 5, 20,
         const size_t n = cols_rows(s) * cols_width(s);
         dk_expect_int((long)ref_conv2d_cols_size(s), (long)conv2d_cols_size(s),
                       "conv2d_cols_size(%s)", describe_conv(s));
-        float *x = random_array(&rng, conv_in_count(s), -1, 1);
+        float *x = dk_random_array(&rng, conv_in_count(s), -1, 1);
         float *want = malloc((n + 1) * sizeof *want), *cols = dk_guard_floats(n);
         ref_im2col(x, s, want);
         im2col(x, s, cols);
@@ -51,7 +51,7 @@ GRADED_TEST(col2im_values, 4, 20,
     for (size_t t = 0; t < NCONV_SHAPES; t++) {
         const conv2d_shape *s = &CONV_SHAPES[t];
         const size_t nx = conv_in_count(s);
-        float *cols = random_array(&rng, cols_rows(s) * cols_width(s), -1, 1);
+        float *cols = dk_random_array(&rng, cols_rows(s) * cols_width(s), -1, 1);
         float *want = malloc((nx + 1) * sizeof *want), *dx = dk_guard_floats(nx);
         ref_col2im(cols, s, want);
         col2im(cols, s, dx);
@@ -72,7 +72,7 @@ GRADED_TEST(im2col_col2im_adjoint, 4, 20,
         const conv2d_shape *s = &CONV_SHAPES[t];
         const size_t nx = conv_in_count(s), nc = cols_rows(s) * cols_width(s);
         for (int draw = 0; draw < 3; draw++) {
-            float *x = random_array(&rng, nx, -1, 1), *y = random_array(&rng, nc, -1, 1);
+            float *x = dk_random_array(&rng, nx, -1, 1), *y = dk_random_array(&rng, nc, -1, 1);
             /* guarded: an element left unwritten, or a write past the end,
              * fails here every time, not only when the heap holds junk */
             float *cols = dk_guard_floats(nc), *back = dk_guard_floats(nx);
@@ -103,8 +103,8 @@ GRADED_TEST(conv2d_forward_values, 4, 20,
     for (size_t t = 0; t < NCONV_SHAPES; t++) {
         const conv2d_shape *s = &CONV_SHAPES[t];
         const size_t ny = conv_out_count(s), nc = cols_rows(s) * cols_width(s);
-        float *x = random_array(&rng, conv_in_count(s), -1, 1);
-        float *W = random_array(&rng, conv_w_count(s), -1, 1), *b = random_array(&rng, s->K, -1, 1);
+        float *x = dk_random_array(&rng, conv_in_count(s), -1, 1);
+        float *W = dk_random_array(&rng, conv_w_count(s), -1, 1), *b = dk_random_array(&rng, s->K, -1, 1);
         float *want = malloc(ny * sizeof *want), *want_cols = malloc((nc + 1) * sizeof *want_cols);
         float *y = dk_guard_floats(ny), *cols = dk_guard_floats(nc);
         ref_conv2d_forward_direct(x, W, b, s, want);
@@ -131,8 +131,8 @@ GRADED_TEST(conv2d_backward_values, 6, 20,
     for (size_t t = 0; t < NCONV_SHAPES; t++) {
         const conv2d_shape *s = &CONV_SHAPES[t];
         const size_t nx = conv_in_count(s), nw = conv_w_count(s), nc = cols_rows(s) * cols_width(s);
-        float *x = random_array(&rng, nx, -1, 1), *W = random_array(&rng, nw, -1, 1);
-        float *dy = random_array(&rng, conv_out_count(s), -1, 1);
+        float *x = dk_random_array(&rng, nx, -1, 1), *W = dk_random_array(&rng, nw, -1, 1);
+        float *dy = dk_random_array(&rng, conv_out_count(s), -1, 1);
         float *cols = malloc((nc + 1) * sizeof *cols), *dcols = malloc((nc + 1) * sizeof *dcols);
         float *want_dx = malloc((nx + 1) * sizeof *want_dx);
         float *want_dW = calloc(nw, sizeof *want_dW), *want_db = calloc(s->K, sizeof *want_db);
@@ -149,10 +149,10 @@ GRADED_TEST(conv2d_backward_values, 6, 20,
                 dk_expect_floats(want_dx, dx, shape, TOL_CONV, "conv2d_backward's dx (%s)",
                                  describe_conv(s));
             }
-            expect_accumulated(want_dW, dW, DK_SHAPE(s->K, s->kh, s->kw, s->C), TOL_CONV,
-                               "dW after conv2d_backward%s (%s)", how, describe_conv(s));
-            expect_accumulated(want_db, db, DK_SHAPE(s->K), TOL_CONV,
-                               "db after conv2d_backward%s (%s)", how, describe_conv(s));
+            dk_expect_accumulated(want_dW, dW, DK_SHAPE(s->K, s->kh, s->kw, s->C), TOL_CONV,
+                                  "dW after conv2d_backward%s (%s)", how, describe_conv(s));
+            dk_expect_accumulated(want_db, db, DK_SHAPE(s->K), TOL_CONV,
+                                  "db after conv2d_backward%s (%s)", how, describe_conv(s));
             dk_guard_free(dx), dk_guard_free(dW), dk_guard_free(db);
         }
         free(x), free(W), free(dy), free(cols), free(dcols), free(want_dx), free(want_dW);

@@ -52,7 +52,7 @@ static void expect_maxpool_backward(const pool_shape *s, const float *x, dk_rng 
                                     const char *inputs)
 {
     const size_t n = pool_in_count(s);
-    float *dy = random_array(rng, pool_out_count(s), -1, 1);
+    float *dy = dk_random_array(rng, pool_out_count(s), -1, 1);
     float *want = malloc((n + 1) * sizeof *want), *dx = dk_guard_floats(n);
     ref_maxpool_backward(x, dy, s, want);
     maxpool_backward(x, dy, s, dx);
@@ -125,7 +125,7 @@ GRADED_TEST(maxpool_gradients_by_finite_differences, 3, 20,
         const size_t n = pool_in_count(s);
         pool_fd f = {s, ref_maxpool_forward, distinct_array(&rng, n, 0.02f),
                      malloc(pool_out_count(s) * sizeof(float)),
-                     random_array(&rng, pool_out_count(s), -1, 1)};
+                     dk_random_array(&rng, pool_out_count(s), -1, 1)};
         float *dx = malloc(n * sizeof *dx);
         maxpool_backward(f.x, f.c, s, dx);
         const dk_grad_param p = {"x", f.x, dx, DK_SHAPE(s->N, s->H, s->W, s->C)};
@@ -149,7 +149,7 @@ GRADED_TEST(avgpool_backward_values, 3, 20,
     for (size_t t = 0; t < NPOOL_SHAPES; t++) {
         const pool_shape *s = &POOL_SHAPES[t];
         const size_t n = pool_in_count(s);
-        float *dy = random_array(&rng, pool_out_count(s), -1, 1);
+        float *dy = dk_random_array(&rng, pool_out_count(s), -1, 1);
         float *want = malloc((n + 1) * sizeof *want), *dx = dk_guard_floats(n);
         ref_avgpool_backward(dy, s, want);
         avgpool_backward(dy, s, dx);
@@ -158,7 +158,7 @@ GRADED_TEST(avgpool_backward_values, 3, 20,
         dk_expect_floats(want, dx, shape, DK_TOL_REDUCTION, "avgpool_backward's dx (%s)",
                          describe_pool(s));
         if (t < NPOOL_SMALL) {
-            pool_fd f = {s, ref_avgpool_forward, random_array(&rng, n, -1, 1),
+            pool_fd f = {s, ref_avgpool_forward, dk_random_array(&rng, n, -1, 1),
                          malloc(pool_out_count(s) * sizeof(float)), dy};
             avgpool_backward(dy, s, dx);
             const dk_grad_param p = {"x", f.x, dx, shape};

@@ -155,7 +155,7 @@ GRADED_TEST(lenet_forward_values, 5, 20,
         const lenet_config *cfg = &CONFIGS[c];
         lenet net = make_net(cfg, 421 + c);
         const size_t B = 1 + 3 * c, na = ref_lenet_acts_size(&net, B);
-        float *x = random_array(&rng, B * cfg->H * cfg->W * cfg->C, 0, 1);
+        float *x = dk_random_array(&rng, B * cfg->H * cfg->W * cfg->C, 0, 1);
         float *want_acts = malloc(na * sizeof(float));
         float *want = malloc(B * cfg->classes * sizeof(float));
         float *acts = dk_guard_floats(na), *logits = dk_guard_floats(B * cfg->classes);
@@ -206,8 +206,8 @@ GRADED_TEST(lenet_backward_gradients, 6, 30,
         const lenet_config *cfg = &CONFIGS[c];
         lenet net = make_net(cfg, 431 + c);
         const size_t B = 2 + 2 * c, na = ref_lenet_acts_size(&net, B), C = cfg->classes;
-        float *x = random_array(&rng, B * cfg->H * cfg->W * cfg->C, 0, 1);
-        float *dl = random_array(&rng, B * C, -1, 1), *logits = malloc(B * C * sizeof(float));
+        float *x = dk_random_array(&rng, B * cfg->H * cfg->W * cfg->C, 0, 1);
+        float *dl = dk_random_array(&rng, B * C, -1, 1), *logits = malloc(B * C * sizeof(float));
         float *acts = malloc(na * sizeof(float)), *dacts = malloc(na * sizeof(float));
         float *want = malloc(net.nparams * sizeof(float)), *grads = net.grads;
         ref_lenet_forward(&net, x, B, acts, logits);
@@ -217,8 +217,8 @@ GRADED_TEST(lenet_backward_gradients, 6, 30,
         copy.grads = want;
         ref_lenet_backward(&copy, B, acts, dl, dacts);
         lenet_backward(&net, B, acts, dl, dacts);
-        expect_accumulated(want, net.grads, DK_SHAPE(net.nparams), TOL_CONV,
-                           "net->grads after lenet_backward(%s, B = %zu)", describe(cfg), B);
+        dk_expect_accumulated(want, net.grads, DK_SHAPE(net.nparams), TOL_CONV,
+                              "net->grads after lenet_backward(%s, B = %zu)", describe(cfg), B);
         dk_guard_free(net.grads);
         net.grads = grads;
         /* and against finite differences, from zero, on two images */

@@ -24,7 +24,7 @@ GRADED_TEST(tile_maps_values, 3, 10,
         const size_t *c = CASES[t], n = c[0], h = c[1], w = c[2], cols = c[5];
         const size_t rows = (n + cols - 1) / cols, gh = rows * (h + 1) - 1, gw = cols * (w + 1) - 1;
         const size_t span = (n - 1) * c[3] + (h * w - 1) * c[4] + 1;
-        float *x = random_array(&rng, span, -2, 3);
+        float *x = dk_random_array(&rng, span, -2, 3);
         if (t == 5) /* map 1 constant: 0.5 everywhere */
             for (size_t p = 0; p < h * w; p++)
                 x[16 + p] = 0.25f;

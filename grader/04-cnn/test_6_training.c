@@ -26,7 +26,7 @@ static void write_cifar_batch(const char *path, size_t n, dk_rng *rng)
     unsigned char *rec = malloc(CIFAR_RECORD);
     FILE *f = fopen(path, "wb");
     if (!rec || !f)
-        dk_test_fail("kit error", "cannot write %s", path);
+        dk_test_fail(DK_KIT_ERROR, "cannot write %s", path);
     for (size_t r = 0; r < n; r++) {
         const size_t label = dk_rng_below(rng, 10);
         rec[0] = (unsigned char)label;
@@ -36,10 +36,10 @@ static void write_cifar_batch(const char *path, size_t n, dk_rng *rng)
                 rec[1 + ch * CIFAR_PLANE + p] = (unsigned char)v;
             }
         if (fwrite(rec, 1, CIFAR_RECORD, f) != CIFAR_RECORD)
-            dk_test_fail("kit error", "cannot write %s", path);
+            dk_test_fail(DK_KIT_ERROR, "cannot write %s", path);
     }
     if (fclose(f) != 0)
-        dk_test_fail("kit error", "cannot write %s", path);
+        dk_test_fail(DK_KIT_ERROR, "cannot write %s", path);
     free(rec);
 }
 
@@ -56,7 +56,7 @@ GRADED_TEST(cifar10_configuration, 3, 40,
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, sizeof dir, "%s/dlkit-cifar-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir))
-        dk_test_fail("kit error", "cannot make a temporary folder %s", dir);
+        dk_test_fail(DK_KIT_ERROR, "cannot make a temporary folder %s", dir);
     static const char *const names[3] = {"data_batch_1.bin", "data_batch_2.bin", "test_batch.bin"};
     static const size_t counts[3] = {320, 320, 200};
     dk_rng rng = dk_test_rng(601);
@@ -72,10 +72,10 @@ GRADED_TEST(cifar10_configuration, 3, 40,
         remove(paths[i]);
     rmdir(dir);
     if (!loaded)
-        dk_test_fail("kit error", "%s", err.msg);
+        dk_test_fail(DK_KIT_ERROR, "%s", err.msg);
     const cnn_recipe *driver = cnn_recipe_for("cifar10");
     if (driver != &CNN_RECIPE_CIFAR10)
-        dk_test_fail("kit error", "the driver has no CIFAR-10 recipe");
+        dk_test_fail(DK_KIT_ERROR, "the driver has no CIFAR-10 recipe");
     cnn_recipe r = *driver;
     r.epochs = 2; /* the driver's network, augmentation and optimizer, for a few steps */
     const float acc = cnn_recipe_train(&r, &train, &test, dk_test_seed(), NULL);
@@ -100,7 +100,7 @@ GRADED_TEST(fashion_mnist_accuracy, 10, 80,
     dk_err err;
     if (!dk_dataset_load("fashion-mnist", "train", &train, &err) ||
         !dk_dataset_load("fashion-mnist", "test", &test, &err))
-        dk_test_fail("kit error", "%s", err.msg);
+        dk_test_fail(DK_KIT_ERROR, "%s", err.msg);
     const float acc = cnn_recipe_train(&CNN_RECIPE_GRADED, &train, &test, dk_test_seed(), NULL);
     DK_CHECK(acc >= FASHION_TARGET,
              "test accuracy on Fashion-MNIST (%zu test images) after %zu epochs on the first "

@@ -15,7 +15,8 @@ GRADEBOOK    := $(BUILD)/bin/dlkit-gradebook
 CHECK_MORE += check-class-small
 CHECK_LONG += check-class
 
-$(GRADEBOOK): $(BUILD)/obj/grader/class/gradebook.o $(BUILD)/obj/grader/json.o $(LIB)
+$(GRADEBOOK): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard grader/class/*.c)) \
+              $(BUILD)/obj/grader/json.o $(G)/core/results.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 

@@ -57,7 +57,7 @@ const char *dk_student_file(const char *name)
     static char path[4096];
     const char *stage = getenv("DK_STAGE");
     if (!stage)
-        dk_test_fail("kit error", "DK_STAGE is not set: run the tests through grade-chapter");
+        dk_test_fail(DK_KIT_ERROR, "DK_STAGE is not set: run the tests through grade-chapter");
     snprintf(path, sizeof path, "%s/%s", stage, name);
     return path;
 }
@@ -66,6 +66,15 @@ void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi)
 {
     for (size_t i = 0; i < n; i++)
         x[i] = dk_rng_range(rng, lo, hi);
+}
+
+float *dk_random_array(dk_rng *rng, size_t n, float lo, float hi)
+{
+    float *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        dk_fatal("grader: out of memory");
+    dk_fill_uniform(rng, a, n, lo, hi);
+    return a;
 }
 
 bool dk_close(double expected, double got, dk_tol tol)

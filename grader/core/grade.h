@@ -19,6 +19,7 @@
 #define DLKIT_GRADE_H
 
 #include "error.h"
+#include "results.h"
 #include "rng.h"
 
 #include <criterion/criterion.h>
@@ -31,21 +32,32 @@
 typedef struct dk_graded {
     const char *name;
     int points;
+    double timeout;      /* seconds */
     const char *hint;    /* the concept to revisit, not the answer */
     void (*body)(void);
+    const char *file;    /* where it is declared: the order of the report */
+    int line;
+    struct dk_graded *next;
 } dk_graded;
 
 /* Runs in the test's own process before the body (worker.c). */
 void dk_test_init(void);
 /* Evidence that the body returned (worker.c). */
 void dk_test_reached_end(void);
+/* Adds a test to the runner's list (runner.c). GRADED_TEST registers its
+ * own tests, so the runner never walks Criterion's private structures. */
+void dk_register_graded(dk_graded *test);
 
 #define GRADED_TEST(test_name, test_points, timeout_s, hint_text)             \
     static void dk_body_##test_name(void);                                     \
-    static dk_graded dk_meta_##test_name = {#test_name, test_points,           \
-                                            hint_text, dk_body_##test_name};   \
-    Test(graded, test_name, .timeout = timeout_s, .init = dk_test_init,        \
-         .data = &dk_meta_##test_name)                                         \
+    static dk_graded dk_meta_##test_name = {#test_name, test_points, timeout_s, \
+                                            hint_text, dk_body_##test_name,    \
+                                            __FILE__, __LINE__, NULL};         \
+    __attribute__((constructor)) static void dk_register_##test_name(void)    \
+    {                                                                          \
+        dk_register_graded(&dk_meta_##test_name);                              \
+    }                                                                          \
+    Test(graded, test_name, .timeout = timeout_s, .init = dk_test_init)        \
     {                                                                          \
         dk_body_##test_name();                                                 \
         dk_test_reached_end();                                                 \
@@ -64,15 +76,13 @@ const char *dk_student_file(const char *name);
 
 /* x[i] uniform in [lo, hi), i < n. */
 void dk_fill_uniform(dk_rng *rng, float *x, size_t n, float lo, float hi);
+/* n floats uniform in [lo, hi), malloc'd; the test frees them. */
+float *dk_random_array(dk_rng *rng, size_t n, float lo, float hi);
 
 /* ---- Failing ----------------------------------------------------------- */
 
-/* Failure kinds, the first word of every failure message. */
-#define DK_WRONG_VALUE "wrong value"
-#define DK_WRONG_SHAPE "wrong shape"
-#define DK_NOT_IMPLEMENTED "not implemented"
-
-/* Ends the test as failed with "<kind>: <message>". */
+/* Ends the test as failed with "<kind>: <message>", kind one of the
+ * failure kinds of results.h (DK_WRONG_VALUE, DK_KIT_ERROR...). */
 _Noreturn void dk_test_fail(const char *kind, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -149,6 +159,10 @@ const float *dk_guard_prefill(const float *buf);
  * an element never written, naming the element and the expected shape. */
 void dk_guard_check(const void *buf, dk_shape shape, const char *what_fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* buf, from dk_guard_floats_prefilled, must hold its prefill plus grad
+ * (shape), within tol: checks its guards, then its values. */
+void dk_expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,
+                           const char *what_fmt, ...) __attribute__((format(printf, 5, 6)));
 void dk_guard_free(void *buf);
 
 /* ---- Gradients by finite differences --------------------------------- */

@@ -135,3 +135,24 @@ void dk_guard_free(void *buf)
     free(h->prefill);
     free(h);
 }
+
+void dk_expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,
+                           const char *what_fmt, ...)
+{
+    char what[512];
+    va_list ap;
+    va_start(ap, what_fmt);
+    vsnprintf(what, sizeof what, what_fmt, ap);
+    va_end(ap);
+    const size_t n = dk_shape_count(shape);
+    float *want = malloc((n + 1) * sizeof *want);
+    if (!want)
+        dk_fatal("grader: out of memory");
+    for (size_t i = 0; i < n; i++)
+        want[i] = dk_guard_prefill(buf)[i] + grad[i];
+    dk_guard_check(buf, shape, "%s", what);
+    dk_expect_floats(want, buf, shape, tol,
+                     "%s (it held random values before, to which the gradient must be added)",
+                     what);
+    free(want);
+}

@@ -8,9 +8,7 @@
  * process how each one ended (status, signal, timeout, assertions). A test
  * passes only when Criterion says so AND the assertion made after its body
  * returned arrived (worker.c). The results file has one line per test, in
- * declared order:
- *   chapter/test  points  max  passed|failed  kind  message  hint
- * with tabs between fields and \t, \n, \\ escaped inside them. */
+ * declared order, in results.h's format. */
 #include "blas.h"
 #include "files.h"
 #include "grade.h"
@@ -31,7 +29,6 @@
 #endif
 
 typedef struct outcome {
-    struct criterion_test *test;
     const dk_graded *graded;
     bool selected;       /* to run (all, or those named by --only) */
     bool ended;          /* a hook reported its end */
@@ -46,27 +43,31 @@ static size_t ntests;
 
 /* ---- The graded tests, in declared order ----------------------------- */
 
-static int by_declaration(const void *a, const void *b)
+static dk_graded *registered; /* GRADED_TEST's constructors fill it */
+
+void dk_register_graded(dk_graded *test)
 {
-    const struct criterion_test_extra_data *x = ((const outcome *)a)->test->data;
-    const struct criterion_test_extra_data *y = ((const outcome *)b)->test->data;
-    int c = strcmp(x->file_, y->file_);
-    return c ? c : (x->line_ > y->line_) - (x->line_ < y->line_);
+    test->next = registered;
+    registered = test;
 }
 
-static void collect(struct criterion_test_set *set)
+static int by_declaration(const void *a, const void *b)
 {
-    tests = calloc(set->tests, sizeof *tests);
+    const dk_graded *x = ((const outcome *)a)->graded, *y = ((const outcome *)b)->graded;
+    int c = strcmp(x->file, y->file);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static void collect(void)
+{
+    size_t n = 0;
+    for (const dk_graded *g = registered; g; g = g->next)
+        n++;
+    tests = calloc(n ? n : 1, sizeof *tests);
     if (!tests)
         dk_fatal("grader: out of memory");
-    for (struct criterion_ordered_set_node *s = set->suites->first; s; s = s->next) {
-        struct criterion_suite_set *suite = (void *)(s + 1);
-        for (struct criterion_ordered_set_node *t = suite->tests->first; t; t = t->next) {
-            struct criterion_test *test = (void *)(t + 1);
-            if (test->data->data)
-                tests[ntests++] = (outcome){.test = test, .graded = test->data->data};
-        }
-    }
+    for (const dk_graded *g = registered; g; g = g->next)
+        tests[ntests++] = (outcome){.graded = g};
     qsort(tests, ntests, sizeof *tests, by_declaration);
 }
 
@@ -135,30 +136,27 @@ static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t m
                   o->passed_asserts >= 1;
     *msg = '\0';
     if (passed) {
-        snprintf(kind, klen, "passed");
+        snprintf(kind, klen, DK_PASSED);
     } else if (run_file_exists(o, DK_OOM_SUFFIX)) { /* the cause of what followed */
-        snprintf(kind, klen, "out of memory");
+        snprintf(kind, klen, DK_OUT_OF_MEMORY);
         snprintf(msg, mlen, "an allocation failed under the test's %zu MiB limit (an "
                  "allocation that never stops, or a size computed wrong?)",
                  DK_MEMORY_LIMIT >> 20);
     } else if (!o->ended) {
-        snprintf(kind, klen, "crash");
+        snprintf(kind, klen, DK_CRASH);
         snprintf(msg, mlen, "the test's process vanished without a report");
     } else if (o->signal) {
-        snprintf(kind, klen, "crash");
+        snprintf(kind, klen, DK_CRASH);
         snprintf(msg, mlen, "crashed with signal %d (%s): %s", o->signal,
                  strsignal(o->signal), signal_meaning(o->signal));
     } else if (o->timed_out) {
-        snprintf(kind, klen, "timeout");
+        snprintf(kind, klen, DK_TIMEOUT);
         snprintf(msg, mlen, "did not finish within %g s (an endless loop?)",
-                 o->test->data->timeout);
+                 o->graded->timeout);
     } else if (o->failure[0]) {
-        const char *colon = strstr(o->failure, ": ");
-        snprintf(kind, klen, "%.*s", colon ? (int)(colon - o->failure) : 11,
-                 colon ? o->failure : DK_WRONG_VALUE);
-        snprintf(msg, mlen, "%s", colon ? colon + 2 : o->failure);
+        snprintf(msg, mlen, "%s", dk_kind_split(o->failure, kind, klen));
     } else {
-        snprintf(kind, klen, "exited");
+        snprintf(kind, klen, DK_EXITED);
         snprintf(msg, mlen, "the process ended (exit status %d) before the test finished: "
                  "code under test must return, not call exit()", o->exit_code);
     }
@@ -188,34 +186,17 @@ static void append_output(const outcome *o, char *msg, size_t mlen)
 
 /* ---- The results file ------------------------------------------------ */
 
-static void put_field(FILE *f, const char *s, bool last)
-{
-    for (; *s; s++) {
-        if (*s == '\t') fputs("\\t", f);
-        else if (*s == '\n') fputs("\\n", f);
-        else if (*s == '\\') fputs("\\\\", f);
-        else if (*s != '\r') fputc(*s, f);
-    }
-    fputc(last ? '\n' : '\t', f);
-}
-
 static void write_result(FILE *f, const outcome *o)
 {
-    char kind[64], msg[4096], pts[32], max[32];
+    char kind[64], msg[4096], name[512];
     judge(o, kind, sizeof kind, msg, sizeof msg);
-    bool passed = strcmp(kind, "passed") == 0;
+    bool passed = strcmp(kind, DK_PASSED) == 0;
     if (!passed)
         append_output(o, msg, sizeof msg);
-    snprintf(pts, sizeof pts, "%d", passed ? o->graded->points : 0);
-    snprintf(max, sizeof max, "%d", o->graded->points);
-    fprintf(f, "%s/", DK_CHAPTER);
-    put_field(f, o->graded->name, false);
-    put_field(f, pts, false);
-    put_field(f, max, false);
-    put_field(f, passed ? "passed" : "failed", false);
-    put_field(f, kind, false);
-    put_field(f, msg, false);
-    put_field(f, o->graded->hint, true);
+    snprintf(name, sizeof name, "%s/%s", DK_CHAPTER, o->graded->name);
+    dk_result r = {name, passed ? o->graded->points : 0, o->graded->points, passed, kind, msg,
+                   o->graded->hint};
+    dk_result_write(f, &r);
 }
 
 static void write_results(const char *path)
@@ -324,8 +305,8 @@ static void list(void)
 {
     for (size_t i = 0; i < ntests; i++) {
         printf("%s\t%d\t%g\t", tests[i].graded->name, tests[i].graded->points,
-               tests[i].test->data->timeout);
-        put_field(stdout, tests[i].graded->hint, true);
+               tests[i].graded->timeout);
+        dk_tsv_field(stdout, tests[i].graded->hint, '\n');
     }
 }
 
@@ -346,7 +327,7 @@ int main(int argc, char **argv)
                       argv[0]);
     }
     struct criterion_test_set *set = criterion_initialize();
-    collect(set);
+    collect();
     int status = 0;
     if (listing)
         list();
