@@ -194,6 +194,11 @@ hint:
 	@grader/grade-chapter $(SELECTED) $(SRC) $(OUT)
 	@$(BUILD)/bin/dlkit-report --out $(OUT) --hint $(SELECTED)
 
+# Progress at a glance, from the last make grade (no grading: instant).
+status:
+	@test -x $(BUILD)/bin/dlkit-report || $(MAKE_QUIET) $(BUILD)/bin/dlkit-report
+	@$(BUILD)/bin/dlkit-report --out $(OUT) --status $(SELECTED)
+
 # Regrade on every save of a MANIFEST file (grader/watch).
 watch:
 	$(one_chapter)

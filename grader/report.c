@@ -7,6 +7,9 @@
  *       Exit status 0; with --strict, 1 when some test failed.
  *   dlkit-report --out DIR --hint CHAPTER
  *       the hint of the chapter's first failing test, and nothing else.
+ *   dlkit-report --out DIR --status CHAPTER...
+ *       a line per chapter from its last grades: points, tests passed, the
+ *       next function to write (or test to fix).
  *
  * results.tsv's format and the failure kinds: grader/core/results.h. */
 #include "error.h"
@@ -30,14 +33,17 @@ typedef struct chapter {
 
 /* ---- Reading --------------------------------------------------------- */
 
-static void read_chapter(const char *out, chapter *ch)
+/* False when the chapter has no results (not graded yet). */
+static bool read_chapter(const char *out, chapter *ch)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s/results.tsv", out, ch->name);
+    if (access(path, F_OK) != 0)
+        return false;
     dk_err err;
     char *text = dk_read_file(path, NULL, &err); /* kept: the results point into it */
     if (!text)
-        dk_fatal("%s (was the chapter graded?)", err.msg);
+        dk_fatal("%s", err.msg);
     size_t lines = 0;
     for (const char *c = text; *c; c++)
         lines += *c == '\n';
@@ -52,6 +58,7 @@ static void read_chapter(const char *out, chapter *ch)
         ch->max += r->max;
         ch->passed += r->passed;
     }
+    return true;
 }
 
 static const dk_result *first_failure(const chapter *ch)
@@ -259,10 +266,34 @@ static int hint(const chapter *ch)
     return 0;
 }
 
+/* make status: a line per chapter from its last grades. */
+static int status(const char *out, char **names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        chapter ch = {.name = names[i]};
+        char ch_short[16];
+        short_name(ch.name, ch_short, sizeof ch_short);
+        if (!read_chapter(out, &ch)) {
+            printf("  %-16s    -/100  not graded yet: make grade CH=%s\n", ch.name, ch_short);
+            continue;
+        }
+        printf("  %-16s %4d/%-3d  %2zu of %2zu tests  ", ch.name, ch.points, ch.max, ch.passed,
+               ch.ntests);
+        const dk_result *r = first_failure(&ch);
+        if (!r)
+            printf("done\n");
+        else if (!strcmp(r->kind, DK_NOT_IMPLEMENTED)) /* "function (in file)" */
+            printf("next: write %.*s\n", (int)strcspn(r->message, " \n"), r->message);
+        else
+            printf("next: fix %s (%s)\n", test_name(r), r->kind);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *out = NULL, *src = "exercises";
-    bool per_test = false, want_hint = false, strict = false;
+    bool per_test = false, want_hint = false, want_status = false, strict = false;
     int first = 1;
     for (; first < argc && argv[first][0] == '-'; first++) {
         if (!strcmp(argv[first], "--out") && first + 1 < argc) out = argv[++first];
@@ -270,18 +301,22 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[first], "--tests")) per_test = true;
         else if (!strcmp(argv[first], "--strict")) strict = true;
         else if (!strcmp(argv[first], "--hint")) want_hint = true;
+        else if (!strcmp(argv[first], "--status")) want_status = true;
         else break;
     }
     size_t n = (size_t)(argc - first);
     if (!out || n == 0)
-        dk_fatal("usage: dlkit-report --out DIR [--src SRC] [--tests] [--strict | --hint] "
-                 "CHAPTER...");
+        dk_fatal("usage: dlkit-report --out DIR [--src SRC] [--tests] [--strict | --hint | "
+                 "--status] CHAPTER...");
+    if (want_status)
+        return status(out, argv + first, n);
     chapter *chs = calloc(n, sizeof *chs);
     if (!chs)
         dk_fatal("out of memory");
     for (size_t i = 0; i < n; i++) {
         chs[i].name = argv[first + (int)i];
-        read_chapter(out, &chs[i]);
+        if (!read_chapter(out, &chs[i]))
+            dk_fatal("%s/%s/results.tsv: no results (was the chapter graded?)", out, chs[i].name);
     }
     if (want_hint)
         return hint(&chs[0]);
