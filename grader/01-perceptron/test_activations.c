@@ -45,6 +45,25 @@ static void expect_same(activation yours, activation ref, const float *xs,
         dk_expect_near(ref(xs[i]), yours(xs[i]), tol, "%s(%.9g)", name, xs[i]);
 }
 
+/* As expect_same, for a derivative often written with its activation
+ * (s' = s (1 - s)): where the derivative is wrong and the student's
+ * activation is wrong at the same input, the failure names the
+ * activation, the one to fix first. */
+static void expect_same_grad(activation yours, activation ref, activation f, activation ref_f,
+                             const float *xs, size_t n, const char *name, const char *f_name)
+{
+    for (size_t i = 0; i < n; i++) {
+        const float want = ref(xs[i]), got = yours(xs[i]);
+        const float f_want = ref_f(xs[i]), f_got = f(xs[i]);
+        if (!dk_close(want, got, DK_TOL_ELEMENTWISE) && !dk_close(f_want, f_got, DK_TOL_ELEMENTWISE))
+            dk_test_fail(DK_WRONG_VALUE, "%s(%.9g) = %.9g, expected %.9g; %s(%.9g) is itself wrong "
+                         "there (%.9g, expected %.9g). If %s uses %s, fix %s first: its own tests "
+                         "say how.", name, xs[i], got, want, f_name, xs[i], f_got, f_want, name,
+                         f_name, f_name);
+    }
+    expect_same(yours, ref, xs, n, DK_TOL_ELEMENTWISE, name);
+}
+
 /* Finite differences of the reference activation against the derivative
  * under test: loss = sum_i c_i f(x_i), so dloss/dx_i = c_i f'(x_i). The
  * random inputs keep clear of 0, where ReLU has its kink. */
@@ -116,10 +135,10 @@ GRADED_TEST(sigmoid_grad_values, 5, 10,
 {
     float xs[NSAMPLES];
     size_t n = inputs(xs, 30.0f, 3);
-    expect_same(act_sigmoid_grad, ref_act_sigmoid_grad, xs, n, DK_TOL_ELEMENTWISE,
-                "act_sigmoid_grad");
-    expect_same(act_sigmoid_grad, ref_act_sigmoid_grad, extremes, NEXTREMES,
-                DK_TOL_ELEMENTWISE, "act_sigmoid_grad");
+    expect_same_grad(act_sigmoid_grad, ref_act_sigmoid_grad, act_sigmoid, ref_act_sigmoid, xs, n,
+                     "act_sigmoid_grad", "act_sigmoid");
+    expect_same_grad(act_sigmoid_grad, ref_act_sigmoid_grad, act_sigmoid, ref_act_sigmoid,
+                     extremes, NEXTREMES, "act_sigmoid_grad", "act_sigmoid");
     expect_derivative(ref_act_sigmoid, act_sigmoid_grad, 10.0f, "act_sigmoid_grad");
 }
 
@@ -149,9 +168,10 @@ GRADED_TEST(tanh_grad_values, 4, 10,
 {
     float xs[NSAMPLES];
     size_t n = inputs(xs, 20.0f, 5);
-    expect_same(act_tanh_grad, ref_act_tanh_grad, xs, n, DK_TOL_ELEMENTWISE, "act_tanh_grad");
-    expect_same(act_tanh_grad, ref_act_tanh_grad, extremes, NEXTREMES, DK_TOL_ELEMENTWISE,
-                "act_tanh_grad");
+    expect_same_grad(act_tanh_grad, ref_act_tanh_grad, act_tanh, ref_act_tanh, xs, n,
+                     "act_tanh_grad", "act_tanh");
+    expect_same_grad(act_tanh_grad, ref_act_tanh_grad, act_tanh, ref_act_tanh, extremes, NEXTREMES,
+                     "act_tanh_grad", "act_tanh");
     expect_derivative(ref_act_tanh, act_tanh_grad, 5.0f, "act_tanh_grad");
 }
 

@@ -217,19 +217,80 @@ GRADED_TEST(mlp_zero_grad_and_sgd_step, 4, 10,
     }
 }
 
-/* What mlp_train_epoch did with its callbacks. */
+/* What mlp_train_epoch did with its callbacks, and what each of the first
+ * SNAPS steps saw: the augmented batch (augment's x), and the network's
+ * gradients and parameters when it asked for the step's rate. */
+enum { SNAPS = 8 };
 typedef struct calls {
     size_t lr_steps[64], batches[64], nlr, naug;
     bool rng_given;
+    const mlp *net;
+    float *batch[SNAPS], *grads[SNAPS], *params[SNAPS];
 } calls;
+
+static float *copy_floats(const float *x, size_t n)
+{
+    float *c = malloc((n ? n : 1) * sizeof *c);
+    if (!c)
+        dk_fatal("grader: out of memory");
+    return memcpy(c, x, n * sizeof *c);
+}
 
 static float recorded_lr(size_t step, void *ctx)
 {
     calls *c = ctx;
+    if (c->nlr < SNAPS) {
+        c->grads[c->nlr] = copy_floats(c->net->grads, c->net->nparams);
+        c->params[c->nlr] = copy_floats(c->net->params, c->net->nparams);
+    }
     if (c->nlr < 64)
         c->lr_steps[c->nlr] = step;
     c->nlr++;
     return 0.05f / (float)(1 + step % 3);
+}
+
+static void calls_free(calls *c)
+{
+    for (size_t k = 0; k < SNAPS; k++)
+        free(c->batch[k]), free(c->grads[k]), free(c->params[k]);
+}
+
+static bool all_close(const float *want, const float *got, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!dk_close(want[i], got[i], (dk_tol){1e-3, 1e-5}))
+            return false;
+    return true;
+}
+
+/* When the run ended elsewhere than the reference's: the first step where
+ * it parted, and what that step does, as the failure. (Only then: a
+ * correct run may ask for its rate at another point of the step.) */
+static void explain_divergence(const calls *ref, const calls *yours, size_t nparams)
+{
+    for (size_t k = 0; k < SNAPS; k++) {
+        char at[48];
+        snprintf(at, sizeof at, "step %zu (epoch %zu, batch %zu)", k + 1, k / 4 + 1, k % 4 + 1);
+        if (k < ref->naug && k < yours->naug) {
+            DK_CHECK(ref->batches[k] == yours->batches[k], "%s: a batch of %zu samples, expected "
+                     "%zu (n = 50 in batches of 16: three of 16, then the last 2, kept)", at,
+                     yours->batches[k], ref->batches[k]);
+            DK_CHECK(all_close(ref->batch[k], yours->batch[k], ref->batches[k] * 6),
+                     "%s: the batch holds other samples than expected: shuffle once per epoch "
+                     "with dk_rng_permutation(rng, order, n), then take order[start .. start + B)",
+                     at);
+        }
+        if (k < ref->nlr && k < yours->nlr) {
+            DK_CHECK(all_close(ref->params[k], yours->params[k], nparams),
+                     "%s: the parameters entering the step differ, so the step before it went "
+                     "wrong: v = momentum v + grad, then p -= lr_at(step) v", at);
+            DK_CHECK(all_close(ref->grads[k], yours->grads[k], nparams),
+                     "%s: the gradients differ: zero them, then forward, loss and backward on "
+                     "the augmented copy of the batch", at);
+        }
+    }
+    DK_CHECK(ref->nlr == yours->nlr, "%zu steps in two epochs, expected %zu: one per batch, the "
+             "last partial batch included", yours->nlr, ref->nlr);
 }
 
 /* Adds 0.5 to every input of the batch: visible in the result, and it
@@ -243,6 +304,8 @@ static void recorded_augment(float *x, size_t B, dk_rng *rng, void *ctx)
     c->rng_given = rng != NULL;
     for (size_t i = 0; i < B * 6; i++)
         x[i] += 0.5f;
+    if (c->naug <= SNAPS)
+        c->batch[c->naug - 1] = copy_floats(x, B * 6);
 }
 
 GRADED_TEST(mlp_train_epoch_matches_reference, 5, 20,
@@ -259,17 +322,25 @@ GRADED_TEST(mlp_train_epoch_matches_reference, 5, 20,
         y[i] = (int)dk_rng_below(&rng, 3);
     mlp net = make_net(&a, 71), want = copy_net(&net);
     float *v = calloc(net.nparams, sizeof *v), *want_v = calloc(net.nparams, sizeof *v);
-    calls yours = {0}, ref = {0};
+    calls yours = {.net = &net}, ref = {.net = &want};
     train_config cfg = {16, 0.9f, recorded_lr, &yours, recorded_augment, &yours};
     train_config ref_cfg = {16, 0.9f, recorded_lr, &ref, recorded_augment, &ref};
     size_t step = 5, want_step = 5;
+    float want_loss[2], loss[2];
     for (int epoch = 0; epoch < 2; epoch++) {
         dk_rng r1 = dk_test_rng(72 + (uint64_t)epoch), r2 = r1;
-        float want_loss = ref_mlp_train_epoch(&want, X, y, n, &ref_cfg, want_v, &want_step, &r1);
-        float loss = mlp_train_epoch(&net, X, y, n, &cfg, v, &step, &r2);
-        dk_expect_near(want_loss, loss, DK_TOL_REDUCTION,
-                       "mlp_train_epoch's mean loss (epoch %d of n = 50, batch 16)", epoch + 1);
+        want_loss[epoch] = ref_mlp_train_epoch(&want, X, y, n, &ref_cfg, want_v, &want_step, &r1);
+        loss[epoch] = mlp_train_epoch(&net, X, y, n, &cfg, v, &step, &r2);
     }
+    if (!all_close(want.params, net.params, net.nparams) || ref.nlr != yours.nlr)
+        explain_divergence(&ref, &yours, net.nparams);
+    for (int epoch = 0; epoch < 2; epoch++)
+        dk_expect_near(want_loss[epoch], loss[epoch], DK_TOL_REDUCTION,
+                       "mlp_train_epoch's mean loss (epoch %d of n = 50, batch 16)%s", epoch + 1,
+                       all_close(want.params, net.params, net.nparams)
+                           ? ": every step matches the reference's, so the mean is off: weight "
+                             "each batch's loss by its size (the last batch holds 2)"
+                           : "");
     dk_expect_int((long)want_step, (long)step, "*step after two epochs of 4 steps from 5");
     dk_expect_int((long)ref.nlr, (long)yours.nlr, "calls of lr_at in two epochs");
     for (size_t i = 0; i < ref.nlr && i < 64; i++)
@@ -285,6 +356,7 @@ GRADED_TEST(mlp_train_epoch_matches_reference, 5, 20,
     dk_expect_floats(want.params, net.params, DK_SHAPE(net.nparams), (dk_tol){1e-3, 1e-5},
                      "params after two epochs of mlp_train_epoch (%s)", describe(&a));
     free(X), free(X_copy), free(v), free(want_v);
+    calls_free(&yours), calls_free(&ref);
     ref_mlp_free(&want), ref_mlp_free(&net);
 }
 
