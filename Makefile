@@ -354,12 +354,12 @@ check-grades: grade-kit stubs
 	  END {if (s != 100) {print ch ": " s " points, not 100"; exit 1}}' $(G)/$$ch/catalog.tsv || exit 1; done
 	@echo "== the reference solutions score 100"
 	@rm -rf $(CHECK)/solutions
-	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch solutions $(CHECK)/solutions; done
+	@printf '%s\n' $(CHAPTERS) | xargs -P 2 -I{} grader/grade-chapter {} solutions $(CHECK)/solutions
 	@awk -F'\t' '$$4 != "passed" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
 	  $(CHECK)/solutions/*/results.tsv
 	@echo "== the untouched stubs score 0, every test \"not implemented\""
 	@rm -rf $(CHECK)/stubs
-	@for ch in $(CHAPTERS); do grader/grade-chapter $$ch $(STUBS) $(CHECK)/stubs; done
+	@printf '%s\n' $(CHAPTERS) | xargs -P 2 -I{} grader/grade-chapter {} $(STUBS) $(CHECK)/stubs
 	@awk -F'\t' '$$5 != "not implemented" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
 	  $(CHECK)/stubs/*/results.tsv
 
@@ -374,9 +374,14 @@ check-messages: grade-kit
 	@echo "== messages a student can trust"
 	@tests/check-messages $(CHECK)/messages
 
+# Two folders at a time (one builds while the other's tests run); each
+# folder's lines are printed together, in order.
+MUTANT_DIRS = $(patsubst %/,%,$(wildcard grader/mutants/*/ grader/cheats/*/))
 check-mutants: grade-kit
-	@for d in $(wildcard grader/mutants/*/ grader/cheats/*/); do \
-	  echo "== $$d"; grader/check-mutants $$d $(CHECK)/$$d || exit 1; done
+	@printf '%s\n' $(MUTANT_DIRS) | xargs -P 2 -I{} sh -c \
+	  'mkdir -p $(CHECK)/{}; grader/check-mutants {} $(CHECK)/{} > $(CHECK)/{}.log 2>&1; echo $$? > $(CHECK)/{}.rc'
+	@for d in $(MUTANT_DIRS); do echo "== $$d/"; cat $(CHECK)/$$d.log; \
+	  [ "$$(cat $(CHECK)/$$d.rc)" = 0 ] || bad=1; done; exit $${bad:-0}
 
 check-plots: $(LIB)
 	@echo "== training drivers and plots"
