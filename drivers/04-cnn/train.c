@@ -16,12 +16,14 @@
  *   DATASET-confusion.txt  the test set's confusion matrix: row = true
  *                          class, column = predicted, counts
  *   DATASET-classes.txt    the class names, one a line
- * DLKIT_EPOCHS=n in the environment trains n epochs instead of the
- * recipe's, for a quick look (the accuracy then falls short). */
+ * A short run (DLKIT_SHORT=1, see common/shortrun.h), for a quick look (the
+ * accuracy then falls short): 3 epochs on the first 3,000 training and
+ * 1,000 test images. */
 #include "blas.h"
 #include "csvlog.h"
 #include "files.h"
 #include "progress.h"
+#include "shortrun.h"
 #include "cnn_recipe.h"
 #include "timer.h"
 
@@ -186,21 +188,6 @@ static void on_epoch(size_t epoch, const lenet *net, float train_loss, float tes
     write_confusion(r, net);
 }
 
-/* The recipe, with DLKIT_EPOCHS's epoch count when it is set. */
-static cnn_recipe recipe_wanted(const cnn_recipe *r)
-{
-    cnn_recipe wanted = *r;
-    const char *epochs = getenv("DLKIT_EPOCHS");
-    if (!epochs || !*epochs)
-        return wanted;
-    char *end;
-    const unsigned long n = strtoul(epochs, &end, 10);
-    if (*end || n == 0 || n > 1000)
-        dk_fatal("DLKIT_EPOCHS must be a number of epochs from 1 to 1000, not '%s'", epochs);
-    wanted.epochs = n;
-    return wanted;
-}
-
 int main(int argc, char **argv)
 {
     dk_blas_init(argv, 0);
@@ -210,12 +197,18 @@ int main(int argc, char **argv)
     const cnn_recipe *known = cnn_recipe_for(name);
     if (!known)
         dk_fatal("chapter 04 trains on fashion-mnist or cifar10, not '%s' (DATA=cifar10)", name);
-    const cnn_recipe recipe = recipe_wanted(known), *rec = &recipe;
+    cnn_recipe recipe = *known;
+    const cnn_recipe *rec = &recipe;
     dk_dataset train, test;
     dk_err err;
     if (!dk_dataset_load(name, "train", &train, &err) ||
         !dk_dataset_load(name, "test", &test, &err))
         dk_fatal("%s", err.msg);
+    if (dk_short_run("3 epochs on the first 3,000 training and 1,000 test images")) {
+        recipe.epochs = 3;
+        train.n = dk_slice(train.n, 3000);
+        test.n = dk_slice(test.n, 1000);
+    }
     char log_path[4096];
     snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
     run r = {.dir = argv[1], .name = name, .train = &train, .test = &test,
