@@ -132,11 +132,14 @@ static void train(const char *dir, run *r)
     dk_progress_start(&r->bar, r->name, r->max_epochs, "epochs");
     perceptron_result res = perceptron_train(r->w, &r->b, r->train.X, r->train.y, r->train.n,
                                              2, r->lr, r->max_epochs, on_epoch, r);
-    char status[128];
-    snprintf(status, sizeof status, "%s after %zu epochs, %s accuracy %.1f%%",
-             res.converged ? "converged" : "NOT converged", res.epochs,
+    char status[64], why[64];
+    snprintf(status, sizeof status, "%s%s accuracy %.1f%%", res.converged ? "" : "NOT converged, ",
              r->test.n ? "test" : "train", 100 * accuracy(r, r->test.n ? &r->test : &r->train));
-    dk_progress_end(&r->bar, res.epochs, status);
+    snprintf(why, sizeof why, "converged after %zu epochs", res.epochs);
+    if (res.converged)
+        dk_progress_stop(&r->bar, res.epochs, why, status);
+    else
+        dk_progress_end(&r->bar, res.epochs, status);
     dk_csvlog_close_or_exit(r->log);
     write_points(dir, r);
     write_boundary(dir, r);

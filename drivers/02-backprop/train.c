@@ -79,7 +79,7 @@ static void on_epoch(size_t epoch, const mlp *net, float train_loss, float test_
              train_loss, 100 * train_acc, 100 * test_acc);
     dk_progress_end(&r->bar, r->train->n, status);
     if (epoch < r->epochs) {
-        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
         dk_progress_start(&r->bar, r->label, r->train->n, "samples");
     } else if (r->train->h) {
         write_weights(r->weights_path, net, r->train->h, r->train->w);
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
     printf("%s: %zu training and %zu test samples; MLP %zu-%zu-%zu, %zu epochs\n", name,
            train.n, test.n, train.dim, rec->hidden, train.classes, r.epochs);
     fflush(stdout);
-    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
     mlp_recipe_hooks hooks = {on_step, on_epoch, &r};

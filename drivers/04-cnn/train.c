@@ -179,7 +179,7 @@ static void on_epoch(size_t epoch, const lenet *net, float train_loss, float tes
              train_loss, 100 * train_acc, 100 * test_acc);
     dk_progress_end(&r->bar, r->train->n, status);
     if (epoch < r->epochs) {
-        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
         dk_progress_start(&r->bar, r->label, r->train->n, "images");
         return;
     }
@@ -218,7 +218,7 @@ int main(int argc, char **argv)
            "%zu hidden units, %zu epochs\n", name, train.n, test.n, train.h, train.w, train.c,
            rec->c1, rec->c2, rec->hidden, rec->epochs);
     fflush(stdout);
-    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "images");
     const char *seed = getenv("DLKIT_SEED");
     const cnn_recipe_hooks hooks = {on_step, on_epoch, &r};
