@@ -12,12 +12,11 @@ output(out, w, h, tw, th) = out eq "-" ? sprintf("set terminal dumb size %d,%d",
     sprintf("set terminal pngcairo size %d,%d font 'sans,10'; set output '%s'", w, h, out)
 
 # The y axis's label: the terminal cannot turn text, so there it stands
-# level, moved left of the tic labels into a margin made wide enough for
-# both. `eval ylabel(out, text)`.
+# level above the axis's top left (label 99), the title a line higher.
+# `eval ylabel(out, text)`.
 ylabel(out, text) = out eq "-" ? \
-    sprintf("set ylabel '%s' norotate offset %d,0; set lmargin %d", text, -strlen(text) / 2, \
-            strlen(text) + 8) : \
-    sprintf("set ylabel '%s'", text)
+    sprintf("set label 99 '%s' at screen 0, graph 1 offset 1,1 left; set tmargin 4; set title offset 0,1", \
+            text) : sprintf("set ylabel '%s'", text)
 
 # Autoscaled ranges get a margin: nothing drawn on the frame. `eval padded`.
 # (gnuplot pads only an axis autoscaled at both ends, and then extends it to
@@ -48,8 +47,8 @@ epoch_step(last) = last <= 12 ? 1 : last <= 25 ? 2 : last <= 60 ? 5 : 10 * ceil(
 epoch_pad(last) = last > 16 ? 0.03 * (last - 1) : 0.5
 epoch_axis(last) = sprintf("set xlabel 'epoch'; set xtics %d; set mxtics 1; set xrange [%g:%g]", \
                            epoch_step(last), 1 - epoch_pad(last), last + epoch_pad(last))
-# The last epoch of logs (files, words): their "epoch" column (the first).
-last_epoch(logs) = real(system(sprintf("awk -F, 'FNR > 1 && $1 > m {m = $1} END {print m + 0}' %s", logs)))
+# The last epoch of logs (quoted files, words): their "epoch" column's largest value.
+last_epoch(logs) = real(word(column_span(logs, "epoch", 1), 2))
 
 # The training logs' columns as a reader names them; accuracies, logged as
 # fractions, are drawn in percent (column_scale).
@@ -59,7 +58,8 @@ column_label(c) = \
     c eq "train_loss" ? "training loss (cross-entropy, nats)" : \
     c eq "test_loss" ? "test loss (cross-entropy, nats)" : \
     c eq "val_loss" ? "validation loss (cross-entropy, nats)" : \
-    c eq "grad_norm" ? "gradient norm (L2)" : c eq "loss" ? "training loss (cross-entropy, nats)" : c
+    c eq "grad_norm" ? "gradient norm (L2)" : c eq "loss" ? "training loss (cross-entropy, nats)" : \
+    c eq "step" ? "step (batches)" : c
 column_scale(c) = strstrt(c, "_acc") ? 100 : 1
 
 # The style of a data set's I-th curve (1, 2, 3...): points and lines in a
