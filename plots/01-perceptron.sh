@@ -6,7 +6,6 @@
 #   plots/01-perceptron.sh compare YOUR_LOGDIR REFERENCE_LOGDIR OUTDIR
 #       per data set, epochs and accuracies side by side; Iris's curves
 set -euo pipefail
-shopt -s extglob
 here=$(dirname "$0")
 sets=(and or xor blobs iris)
 
@@ -17,20 +16,32 @@ need_logs() {
     fi
 }
 
+title_of() {
+    case $1 in
+        and | or | xor) echo "${1^^}" ;;
+        iris) echo "Iris: setosa (class 0) vs versicolor (class 1)" ;;
+        *) echo "$1" ;;
+    esac
+}
+
+# boundary LOGDIR SET OUT TITLE: the set's points and learned boundary.
+boundary() {
+    gnuplot -c "$here/decision-boundary.gp" "$1/$2-points.csv" "$1/$2-box.csv" "$1/$2-boundary.csv" \
+        "$3" "$4"
+}
+
 plot() {
     local logs=$1 out=$2
     need_logs "$logs" ""
     mkdir -p "$out"
     for s in "${sets[@]}"; do
-        gnuplot -c "$here/decision-boundary.gp" "$logs/$s-points.csv" "$logs/$s-boundary.csv" \
-            "$out/$s-boundary.png" "perceptron on $s"
-        # The logic gates have no held-out samples.
+        boundary "$logs" "$s" "$out/$s-boundary.png" "perceptron on $(title_of "$s")"
+        # A perceptron's "loss" is the share of samples it got wrong.
         gnuplot -c "$here/learning-curves.gp" "$logs/$s.csv" "$out/$s-curves.png" \
-            "perceptron on $s" "$([[ $s == @(and|or|xor) ]] && echo train-only)"
+            "perceptron on $(title_of "$s")" error
     done
-    gnuplot -c "$here/decision-boundary.gp" "$logs/iris-points.csv" "$logs/iris-boundary.csv" - \
-        "Iris setosa (0) vs versicolor (1): petal length x0, width x1"
-    gnuplot -c "$here/learning-curves.gp" "$logs/iris.csv" - "perceptron on iris"
+    boundary "$logs" iris - "perceptron on Iris: setosa (class 0) vs versicolor (class 1)"
+    gnuplot -c "$here/learning-curves.gp" "$logs/iris.csv" - "perceptron on Iris" error
     echo "Pictures: $out/{$(IFS=,; echo "${sets[*]}")}-{boundary,curves}.png"
 }
 
@@ -51,10 +62,10 @@ compare() {
         read -r re rtr rte <<<"$(last_row "$ref/$s.csv")"
         printf '%-6s  %6d %8s %8s  %6d %8s %8s\n' "$s" "$ye" "$ytr" "$yte" "$re" "$rtr" "$rte"
     done
-    gnuplot -c "$here/compare.gp" "$yours/iris.csv" "$ref/iris.csv" train_acc \
-        "$out/iris-compare.png" "Iris: training accuracy per epoch"
-    gnuplot -c "$here/compare.gp" "$yours/iris.csv" "$ref/iris.csv" train_acc - \
-        "Iris: training accuracy per epoch"
+    for o in "$out/iris-compare.png" -; do
+        gnuplot -c "$here/compare.gp" "$yours/iris.csv" "$ref/iris.csv" train_acc "$o" \
+            "Iris: training accuracy per epoch"
+    done
     echo "Picture: $out/iris-compare.png"
 }
 

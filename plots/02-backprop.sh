@@ -29,7 +29,8 @@ plot() {
     mkdir -p "$out"
     for set in mnist fashion-mnist; do
         [[ -f $logs/$set.csv ]] || continue
-        gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" "$out/$set-curves.png" "MLP on $set"
+        gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" "$out/$set-curves.png" "MLP on $set" \
+            cross-entropy
         drawn+=" $out/$set-curves.png"
         if [[ -f $logs/$set-weights.txt ]]; then
             weights_png "$logs/$set-weights.txt" "$out/$set-weights.png" \
@@ -37,7 +38,7 @@ plot() {
             drawn+=" $out/$set-weights.png"
         fi
     done
-    gnuplot -c "$here/learning-curves.gp" "$logs/mnist.csv" - "MLP on mnist"
+    gnuplot -c "$here/learning-curves.gp" "$logs/mnist.csv" - "MLP on mnist" cross-entropy
     echo "Pictures:$drawn"
 }
 

@@ -23,10 +23,12 @@ plot() {
     for log in "$logs"/*.csv; do
         local name
         name=$(basename "$log" .csv)
-        gnuplot -c "$here/learning-curves.gp" "$log" "$out/$name-curves.png" "chapter 03 on $name"
+        gnuplot -c "$here/learning-curves.gp" "$log" "$out/$name-curves.png" "chapter 03 on $name" \
+            cross-entropy
         drawn+=" $out/$name-curves.png"
     done
-    gnuplot -c "$here/learning-curves.gp" "$logs/fashion-mnist.csv" - "full recipe on fashion-mnist"
+    gnuplot -c "$here/learning-curves.gp" "$logs/fashion-mnist.csv" - "full recipe on fashion-mnist" \
+        cross-entropy
     echo "Pictures:$drawn"
 }
 

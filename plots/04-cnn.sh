@@ -59,7 +59,8 @@ plot() {
     ((${#found[@]})) || no_log "$logs" ""
     mkdir -p "$out"
     for set in "${found[@]}"; do
-        gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" "$out/$set-curves.png" "LeNet on $set"
+        gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" "$out/$set-curves.png" "LeNet on $set" \
+            cross-entropy
         drawn+=" $out/$set-curves.png"
         if [[ -f $logs/$set-filters.txt ]]; then
             filters_png "$logs/$set-filters.txt" "$out/$set-filters.png" "conv1's filters on $set"
@@ -72,7 +73,7 @@ plot() {
         fi
     done
     set=${found[0]}
-    gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" - "LeNet on $set"
+    gnuplot -c "$here/learning-curves.gp" "$logs/$set.csv" - "LeNet on $set" cross-entropy
     if [[ -f $logs/$set-confusion.txt ]]; then
         echo "Confusion matrix of $set's test set (rows: true class, columns: predicted):"
         confusion_text "$logs/$set-classes.txt" "$logs/$set-confusion.txt"

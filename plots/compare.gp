@@ -2,18 +2,19 @@
 #   gnuplot -c plots/compare.gp YOURS.csv REFERENCE.csv COLUMN OUT TITLE
 # COLUMN is the log column to compare (train_acc, test_acc, train_loss...).
 # OUT is a .png file, or "-" for a rendering in the terminal.
+load system("dirname '".ARG0."'")."/common.gp"
 yours = ARG1; ref = ARG2; column = ARG3; out = ARG4; title = ARG5
+both = quoted(yours) . " " . quoted(ref)
+scale = column_scale(column)
 set datafile separator ","
 set datafile missing "nan"
 set title title
-set xlabel "epoch"
-set ylabel column noenhanced
-set key bottom right
-if (out eq "-") {
-    set terminal dumb size 78,20
-} else {
-    set terminal pngcairo size 720,480 font "sans,10"
-    set output out
-}
-plot yours using "epoch":column with linespoints pt 7 ps 0.5 title "yours", \
-     ref using "epoch":column with linespoints pt 6 ps 0.5 dt 2 title "reference"
+eval epoch_axis(last_epoch(both))
+eval ylabel(out, column_label(column))
+eval padded_columns(both, column, scale)
+set key below
+eval output(out, 720, 500, 78, 22)
+curve(file, i, name) = sprintf('"%s" using "epoch":(%g * column("%s")) %s title "%s"', \
+                               file, scale, column, curve_style(out, i), name)
+eval "plot " . curve(yours, 1, "yours") . ", " . curve(ref, 2, "reference")
+eval record(out)

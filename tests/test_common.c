@@ -221,6 +221,51 @@ Test(common, progress_plain_lines_off_a_terminal, .timeout = 10)
     cr_assert_not_null(text, "%s", err.msg);
     /* A fast run off a terminal: no carriage returns, one final line. */
     cr_assert_null(strchr(text, '\r'), "%s", text);
-    cr_assert(strstr(text, "epoch 1/1 100% (100/100)") && strstr(text, "| done\n"), "%s", text);
+    cr_assert(strstr(text, "epoch 1/1") && strstr(text, "100% (100/100)") &&
+              strstr(text, "| done\n"), "%s", text);
     free(text);
+}
+
+/* Where the status of a line starts: its " | ". */
+static long status_column(const char *line)
+{
+    const char *bar = strstr(line, " | ");
+    cr_assert_not_null(bar, "no status in \"%s\"", line);
+    return bar - line;
+}
+
+/* The lines of a run read as a table: a longer label ("epoch 10/10"), a
+ * larger count, a faster rate or a longer time shift no column, on a
+ * terminal or off it, and neither does a stopped run's reason. */
+Test(common, progress_columns_keep_their_place, .timeout = 10)
+{
+    for (int tty = 0; tty < 2; tty++) {
+        char labels[2][32], line[512];
+        dk_progress_epoch_label(labels[0], sizeof labels[0], 1, 10);
+        dk_progress_epoch_label(labels[1], sizeof labels[1], 10, 10);
+        cr_assert_eq(strlen(labels[0]), strlen(labels[1]), "\"%s\", \"%s\"", labels[0], labels[1]);
+        const dk_progress_at at[] = {
+            {.done = 7, .elapsed = 0.5, .status = "loss 2.3"},
+            {.done = 53000, .elapsed = 3.25, .status = "loss 0.4"},
+            {.done = 60000, .elapsed = 0.01, .end = true, .status = "done"},
+            {.done = 6, .elapsed = 42.5, .end = true, .stopped = "converged after 6 epochs",
+             .status = "done"},
+        };
+        long column = -1, percent = -1;
+        for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+            dk_progress p = {.label = labels[i % 2], .unit = "samples", .total = 60000,
+                             .tty = tty};
+            dk_progress_format(&p, &at[i], line, sizeof line);
+            column = column < 0 ? status_column(line) : column;
+            cr_assert_eq(status_column(line), column, "line %zu moved its status: \"%s\"", i, line);
+            if (at[i].stopped) {
+                cr_assert(strstr(line, "converged after 6 epochs") && !strchr(line, '%'),
+                          "a stopped run reads as a percentage: \"%s\"", line);
+                continue;
+            }
+            const long at_percent = strchr(line, '%') - line;
+            percent = percent < 0 ? at_percent : percent;
+            cr_assert_eq(at_percent, percent, "line %zu moved its percentage: \"%s\"", i, line);
+        }
+    }
 }

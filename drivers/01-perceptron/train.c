@@ -8,14 +8,22 @@
  *   SET.csv           one row per epoch: epoch, train_loss (the fraction
  *                     of samples misclassified during the epoch),
  *                     train_acc and test_acc after it, test_loss, lr, seconds
- *   SET-points.csv    the samples: x0, x1, label, split (0 train, 1 test)
- *   SET-boundary.csv  the learned line inside the plot's box (your
- *                     decision_boundary), for `make plot CH=01` */
+ *   SET-points.csv    the samples: their two features (the header names
+ *                     them, with their units), label, split (0 train, 1 test)
+ *   SET-box.csv       the plot's box: xmin, xmax, ymin, ymax (the samples'
+ *                     range and a margin, so that no sample or boundary
+ *                     lies on the frame)
+ *   SET-boundary.csv  the learned line across that box (your
+ *                     decision_boundary), for `make plot CH=01`
+ * Every run stops at the first epoch without a mistake, or after 100
+ * epochs. A short run (DLKIT_SHORT=1, see common/shortrun.h): after 20 at
+ * most, on the same data (each set already trains in milliseconds). */
 #include "blas.h"
 #include "csvlog.h"
 #include "datasets.h"
 #include "perceptron.h"
 #include "progress.h"
+#include "shortrun.h"
 #include "timer.h"
 
 #include <math.h>
@@ -23,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_EPOCHS = 100 };
+enum { MAX_EPOCHS = 100, SHORT_EPOCHS = 20 };
 
 typedef struct split {
     float *X;
@@ -33,8 +41,10 @@ typedef struct split {
 
 typedef struct run {
     const char *name;
+    const char *features; /* the two features' names, "name (unit),name (unit)" */
     split train, test;
     float lr;
+    size_t max_epochs;
     float w[2], b;
     dk_csvlog *log;
     dk_progress bar;
@@ -74,7 +84,9 @@ static void write_points(const char *dir, const run *r)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s-points.csv", dir, r->name);
-    dk_csvlog *log = dk_csvlog_open_or_exit(path, "x0,x1,label,split");
+    char columns[256];
+    snprintf(columns, sizeof columns, "%s,label,split", r->features);
+    dk_csvlog *log = dk_csvlog_open_or_exit(path, columns);
     const split *parts[2] = {&r->train, &r->test};
     for (int p = 0; p < 2; p++)
         for (size_t i = 0; i < parts[p]->n; i++) {
@@ -102,13 +114,19 @@ static void plot_box(const run *r, float box[4])
     }
 }
 
+/* The box, and the boundary across it: the plot draws exactly this box, so
+ * that the line crosses the whole picture. */
 static void write_boundary(const char *dir, const run *r)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s-boundary.csv", dir, r->name);
-    dk_csvlog *log = dk_csvlog_open_or_exit(path, "x0,x1");
     float box[4], seg[4];
     plot_box(r, box);
+    snprintf(path, sizeof path, "%s/%s-box.csv", dir, r->name);
+    dk_csvlog *log = dk_csvlog_open_or_exit(path, "xmin,xmax,ymin,ymax");
+    dk_csvlog_row(log, (double[4]){box[0], box[1], box[2], box[3]});
+    dk_csvlog_close_or_exit(log);
+    snprintf(path, sizeof path, "%s/%s-boundary.csv", dir, r->name);
+    log = dk_csvlog_open_or_exit(path, "x0,x1");
     if (decision_boundary(r->w, r->b, box, seg)) {
         dk_csvlog_row(log, (double[2]){seg[0], seg[1]});
         dk_csvlog_row(log, (double[2]){seg[2], seg[3]});
@@ -124,14 +142,17 @@ static void train(const char *dir, run *r)
                                     "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds");
     r->w[0] = r->w[1] = r->b = 0;
     r->start = dk_seconds();
-    dk_progress_start(&r->bar, r->name, MAX_EPOCHS, "epochs");
+    dk_progress_start(&r->bar, r->name, r->max_epochs, "epochs");
     perceptron_result res = perceptron_train(r->w, &r->b, r->train.X, r->train.y, r->train.n,
-                                             2, r->lr, MAX_EPOCHS, on_epoch, r);
-    char status[128];
-    snprintf(status, sizeof status, "%s after %zu epochs, %s accuracy %.1f%%",
-             res.converged ? "converged" : "NOT converged", res.epochs,
+                                             2, r->lr, r->max_epochs, on_epoch, r);
+    char status[64], why[64];
+    snprintf(status, sizeof status, "%s%s accuracy %.1f%%", res.converged ? "" : "NOT converged, ",
              r->test.n ? "test" : "train", 100 * accuracy(r, r->test.n ? &r->test : &r->train));
-    dk_progress_end(&r->bar, res.epochs, status);
+    snprintf(why, sizeof why, "converged after %zu epochs", res.epochs);
+    if (res.converged)
+        dk_progress_stop(&r->bar, res.epochs, why, status);
+    else
+        dk_progress_end(&r->bar, res.epochs, status);
     dk_csvlog_close_or_exit(r->log);
     write_points(dir, r);
     write_boundary(dir, r);
@@ -197,17 +218,21 @@ int main(int argc, char **argv)
     const char *seed = getenv("DLKIT_SEED");
     dk_rng rng;
     dk_rng_seed(&rng, seed && *seed ? strtoull(seed, NULL, 10) : 1);
+    const char *gate = "input x0 (0 or 1),input x1 (0 or 1)";
     run runs[5] = {
-        {.name = "and", .train = {TRUTH_X, AND_Y, 4}, .lr = 1.0f},
-        {.name = "or", .train = {TRUTH_X, OR_Y, 4}, .lr = 1.0f},
-        {.name = "xor", .train = {TRUTH_X, XOR_Y, 4}, .lr = 1.0f},
-        {.name = "blobs", .lr = 0.1f},
-        {.name = "iris", .lr = 0.1f},
+        {.name = "and", .features = gate, .train = {TRUTH_X, AND_Y, 4}, .lr = 1.0f},
+        {.name = "or", .features = gate, .train = {TRUTH_X, OR_Y, 4}, .lr = 1.0f},
+        {.name = "xor", .features = gate, .train = {TRUTH_X, XOR_Y, 4}, .lr = 1.0f},
+        {.name = "blobs", .features = "feature x0 (no unit),feature x1 (no unit)", .lr = 0.1f},
+        {.name = "iris", .features = "petal length (cm),petal width (cm)", .lr = 0.1f},
     };
     load_blobs(&rng, &runs[3]);
     load_iris(&rng, &runs[4]);
-    for (int i = 0; i < 5; i++)
+    const bool short_run = dk_short_run("at most %d epochs per data set", SHORT_EPOCHS);
+    for (int i = 0; i < 5; i++) {
+        runs[i].max_epochs = short_run ? SHORT_EPOCHS : MAX_EPOCHS;
         train(argv[1], &runs[i]);
+    }
     for (int i = 3; i < 5; i++)
         free(runs[i].train.X), free(runs[i].train.y);
     printf("Logs in %s/. Next: `make plot CH=01`.\n", argv[1]);

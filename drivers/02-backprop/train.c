@@ -5,17 +5,19 @@
  * Trains an MLP by the chapter's recipes (mlp_recipe.c) with your layers, loss,
  * network and SGD step on DATASET ("mnist", the default: the full MNIST
  * where `make data` fetched it, else the in-kit 10,000-digit subset; or
- * "fashion-mnist", with its own recipe), for DLKIT_EPOCHS epochs when that
- * is set, and writes under LOGDIR:
+ * "fashion-mnist", with its own recipe), and writes under LOGDIR:
  *   DATASET.csv          one row per epoch: epoch, train_loss, train_acc
  *                        (on up to 10,000 training samples, unaugmented),
  *                        test_loss, test_acc, lr, seconds
  *   DATASET-weights.txt  the first layer's weights of 64 hidden units as
- *                        an 8x8 grid of images, for `make plot CH=02` */
+ *                        an 8x8 grid of images, for `make plot CH=02`
+ * A short run (DLKIT_SHORT=1, see common/shortrun.h): 3 epochs on the
+ * first 4,000 training and 1,000 test samples. */
 #include "blas.h"
 #include "csvlog.h"
 #include "files.h"
 #include "progress.h"
+#include "shortrun.h"
 #include "mlp_recipe.h"
 #include "timer.h"
 
@@ -77,7 +79,7 @@ static void on_epoch(size_t epoch, const mlp *net, float train_loss, float test_
              train_loss, 100 * train_acc, 100 * test_acc);
     dk_progress_end(&r->bar, r->train->n, status);
     if (epoch < r->epochs) {
-        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
         dk_progress_start(&r->bar, r->label, r->train->n, "samples");
     } else if (r->train->h) {
         write_weights(r->weights_path, net, r->train->h, r->train->w);
@@ -98,9 +100,11 @@ int main(int argc, char **argv)
     snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
     snprintf(weights_path, sizeof weights_path, "%s/%s-weights.txt", argv[1], name);
     mlp_recipe chosen = strcmp(name, "fashion-mnist") == 0 ? MLP_RECIPE_FASHION : MLP_RECIPE_MNIST;
-    const char *epochs = getenv("DLKIT_EPOCHS"); /* a short run: make check's */
-    if (epochs && atoi(epochs) > 0)
-        chosen.epochs = (size_t)atoi(epochs);
+    if (dk_short_run("3 epochs on the first 4,000 training and 1,000 test samples")) {
+        chosen.epochs = 3;
+        train.n = dk_slice(train.n, 4000);
+        test.n = dk_slice(test.n, 1000);
+    }
     const mlp_recipe *rec = &chosen;
     run r = {.train = &train, .weights_path = weights_path, .start = dk_seconds(),
              .epochs = rec->epochs};
@@ -109,7 +113,7 @@ int main(int argc, char **argv)
     printf("%s: %zu training and %zu test samples; MLP %zu-%zu-%zu, %zu epochs\n", name,
            train.n, test.n, train.dim, rec->hidden, train.classes, r.epochs);
     fflush(stdout);
-    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
     mlp_recipe_hooks hooks = {on_step, on_epoch, &r};

@@ -6,14 +6,17 @@
  * dropout, AdamW, warm-up and cosine, shifts and flips, early stopping on a
  * validation set) with your code, on DATASET ("fashion-mnist", the
  * default, or "mnist"); with "plain", by chapter 02's plain recipe for
- * comparison; for DLKIT_EPOCHS epochs when that is set. The last 5,000
- * training images are the validation set.
+ * comparison. The last 5,000 training images (a tenth of a smaller set)
+ * are the validation set. A short run (DLKIT_SHORT=1, see common/shortrun.h):
+ * 3 epochs on the first 6,000 training images (600 of them for validation)
+ * and 1,000 test images.
  * Writes LOGDIR/DATASET[-plain].csv, one row per epoch: epoch, train_loss,
  * train_acc (up to 10,000 training images, evaluation mode), test_loss,
  * test_acc, val_loss, val_acc, lr, seconds. */
 #include "blas.h"
 #include "csvlog.h"
 #include "progress.h"
+#include "shortrun.h"
 #include "training_recipe.h"
 #include "timer.h"
 
@@ -27,6 +30,8 @@ typedef struct watch {
     size_t n, epochs;
     double start;
     char label[64];
+    size_t last, best; /* the last epoch reported, and the one of the lowest validation loss */
+    float best_loss;
 } watch;
 
 static void on_step(size_t done, float loss, void *ctx)
@@ -47,8 +52,25 @@ static void on_epoch(const epoch_report *r, void *ctx)
     snprintf(status, sizeof status, "loss %.4f, validation %.2f%%, test %.2f%%", r->train_loss,
              100 * r->val.acc, 100 * r->test.acc);
     dk_progress_end(&w->bar, w->n, status);
-    snprintf(w->label, sizeof w->label, "epoch %zu/%zu", r->epoch + 1, w->epochs);
-    dk_progress_start(&w->bar, w->label, w->n, "samples");
+    w->last = r->epoch;
+    if (w->best == 0 || r->val.loss < w->best_loss)
+        w->best = r->epoch, w->best_loss = r->val.loss;
+    if (r->epoch < w->epochs) {
+        dk_progress_epoch_label(w->label, sizeof w->label, r->epoch + 1, w->epochs);
+        dk_progress_start(&w->bar, w->label, w->n, "samples");
+    }
+}
+
+/* A run that early stopping ended says so, from what the epochs reported:
+ * a run that stopped before its last epoch must not read as a cut-off one. */
+static void say_how_it_ended(const watch *w, const char *name, size_t patience)
+{
+    if (!patience || w->last >= w->epochs)
+        return;
+    const size_t since = w->last - w->best;
+    printf("%s: stopped early at epoch %zu of %zu: no better validation loss for %zu epoch%s "
+           "(the best: epoch %zu's, whose weights are kept)\n", name, w->last, w->epochs, since,
+           since == 1 ? "" : "s", w->best);
 }
 
 int main(int argc, char **argv)
@@ -64,14 +86,17 @@ int main(int argc, char **argv)
         else
             name = argv[i];
     training_recipe chosen = plain ? TRAINING_RECIPE_PLAIN : TRAINING_RECIPE_FULL;
-    const char *epochs = getenv("DLKIT_EPOCHS"); /* a short run: make check's */
-    if (epochs && atoi(epochs) > 0)
-        chosen.epochs = (size_t)atoi(epochs);
-    const training_recipe *r = &chosen;
     dk_dataset all, test;
     dk_err err;
     if (!dk_dataset_load(name, "train", &all, &err) || !dk_dataset_load(name, "test", &test, &err))
         dk_fatal("%s", err.msg);
+    if (dk_short_run("3 epochs on the first 6,000 training images (600 of them for "
+                     "validation) and 1,000 test images")) {
+        chosen.epochs = 3;
+        all.n = dk_slice(all.n, 6000);
+        test.n = dk_slice(test.n, 1000);
+    }
+    const training_recipe *r = &chosen;
     size_t nval = all.n > 20000 ? 5000 : all.n / 10;
     dk_dataset train = all, val = all;
     train.n = all.n - nval;
@@ -84,14 +109,14 @@ int main(int argc, char **argv)
     printf("%s, %s recipe: %zu training, %zu validation and %zu test images\n", name,
            plain ? "plain" : "full", train.n, val.n, test.n);
     fflush(stdout);
-    snprintf(w.label, sizeof w.label, "epoch 1/%zu", r->epochs);
+    dk_progress_epoch_label(w.label, sizeof w.label, 1, r->epochs);
     dk_progress_start(&w.bar, w.label, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
     training_recipe_hooks hooks = {on_step, on_epoch, &w};
     scores s = training_recipe_train(r, &train, r->patience ? &val : NULL, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
-    fputc('\n', stderr);
     dk_csvlog_close_or_exit(w.log);
+    say_how_it_ended(&w, name, r->patience);
     printf("%s: test accuracy %.2f%% after %.0f s%s. Logs in %s/. Next: `make plot CH=03`.\n",
            name, 100 * s.acc, dk_seconds() - w.start,
            r->patience ? " (the weights of the best validation epoch)" : "", argv[1]);

@@ -16,12 +16,14 @@
  *   DATASET-confusion.txt  the test set's confusion matrix: row = true
  *                          class, column = predicted, counts
  *   DATASET-classes.txt    the class names, one a line
- * DLKIT_EPOCHS=n in the environment trains n epochs instead of the
- * recipe's, for a quick look (the accuracy then falls short). */
+ * A short run (DLKIT_SHORT=1, see common/shortrun.h), for a quick look (the
+ * accuracy then falls short): 3 epochs on the first 3,000 training and
+ * 1,000 test images. */
 #include "blas.h"
 #include "csvlog.h"
 #include "files.h"
 #include "progress.h"
+#include "shortrun.h"
 #include "cnn_recipe.h"
 #include "timer.h"
 
@@ -177,28 +179,13 @@ static void on_epoch(size_t epoch, const lenet *net, float train_loss, float tes
              train_loss, 100 * train_acc, 100 * test_acc);
     dk_progress_end(&r->bar, r->train->n, status);
     if (epoch < r->epochs) {
-        snprintf(r->label, sizeof r->label, "epoch %zu/%zu", epoch + 1, r->epochs);
+        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
         dk_progress_start(&r->bar, r->label, r->train->n, "images");
         return;
     }
     write_filters(r, net);
     write_maps(r, net);
     write_confusion(r, net);
-}
-
-/* The recipe, with DLKIT_EPOCHS's epoch count when it is set. */
-static cnn_recipe recipe_wanted(const cnn_recipe *r)
-{
-    cnn_recipe wanted = *r;
-    const char *epochs = getenv("DLKIT_EPOCHS");
-    if (!epochs || !*epochs)
-        return wanted;
-    char *end;
-    const unsigned long n = strtoul(epochs, &end, 10);
-    if (*end || n == 0 || n > 1000)
-        dk_fatal("DLKIT_EPOCHS must be a number of epochs from 1 to 1000, not '%s'", epochs);
-    wanted.epochs = n;
-    return wanted;
 }
 
 int main(int argc, char **argv)
@@ -210,12 +197,18 @@ int main(int argc, char **argv)
     const cnn_recipe *known = cnn_recipe_for(name);
     if (!known)
         dk_fatal("chapter 04 trains on fashion-mnist or cifar10, not '%s' (DATA=cifar10)", name);
-    const cnn_recipe recipe = recipe_wanted(known), *rec = &recipe;
+    cnn_recipe recipe = *known;
+    const cnn_recipe *rec = &recipe;
     dk_dataset train, test;
     dk_err err;
     if (!dk_dataset_load(name, "train", &train, &err) ||
         !dk_dataset_load(name, "test", &test, &err))
         dk_fatal("%s", err.msg);
+    if (dk_short_run("3 epochs on the first 3,000 training and 1,000 test images")) {
+        recipe.epochs = 3;
+        train.n = dk_slice(train.n, 3000);
+        test.n = dk_slice(test.n, 1000);
+    }
     char log_path[4096];
     snprintf(log_path, sizeof log_path, "%s/%s.csv", argv[1], name);
     run r = {.dir = argv[1], .name = name, .train = &train, .test = &test,
@@ -225,7 +218,7 @@ int main(int argc, char **argv)
            "%zu hidden units, %zu epochs\n", name, train.n, test.n, train.h, train.w, train.c,
            rec->c1, rec->c2, rec->hidden, rec->epochs);
     fflush(stdout);
-    snprintf(r.label, sizeof r.label, "epoch 1/%zu", r.epochs);
+    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
     dk_progress_start(&r.bar, r.label, train.n, "images");
     const char *seed = getenv("DLKIT_SEED");
     const cnn_recipe_hooks hooks = {on_step, on_epoch, &r};
