@@ -58,7 +58,7 @@ static void on_step(size_t done, float loss, void *ctx)
     ((stopwatch *)ctx)->last_step = dk_seconds();
 }
 
-static void on_epoch(const epoch_report *rep, void *ctx)
+static void on_epoch(const dk_epoch_report *rep, void *ctx)
 {
     stopwatch *w = ctx;
     printf("epoch %zu %.4f %.4f\n", rep->epoch, w->last_step - w->start, rep->train_loss);
@@ -93,8 +93,8 @@ int main(int argc, char **argv)
     /* The first epoch's time includes creating the network: it carries
      * start-up costs anyway, and the median leaves it out. */
     stopwatch w = {.start = dk_seconds()};
-    const training_recipe_hooks hooks = {on_step, on_epoch, &w};
-    scores s = training_recipe_train(&r, &train, NULL, &test, SEED, &hooks);
+    const dk_train_hooks hooks = {on_step, on_epoch, &w};
+    dk_scores s = training_recipe_train(&r, &train, NULL, &test, SEED, &hooks);
     if (isnan(s.acc))
         dk_fatal("out of memory for chapter 03's network");
     printf("test_acc %.4f\n", s.acc);

@@ -39,6 +39,22 @@ void dk_progress_epoch_label(char *buf, size_t len, size_t epoch, size_t epochs)
     snprintf(buf, len, "epoch %*zu/%zu", digits(epochs), epoch, epochs);
 }
 
+void dk_progress_start_epoch(dk_progress *p, size_t epoch, size_t epochs, size_t total,
+                             const char *unit)
+{
+    dk_progress_start(p, p->epoch_label, total, unit); /* (it clears the label) */
+    dk_progress_epoch_label(p->epoch_label, sizeof p->epoch_label, epoch, epochs);
+}
+
+void dk_progress_end_epoch(dk_progress *p, size_t epoch, size_t epochs, const char *status)
+{
+    const size_t total = p->total;
+    const char *unit = p->unit;
+    dk_progress_end(p, total, status);
+    if (epoch < epochs)
+        dk_progress_start_epoch(p, epoch + 1, epochs, total, unit);
+}
+
 /* "12.3k" style rates. */
 static void human(char *buf, size_t len, double x)
 {

@@ -17,6 +17,7 @@ typedef struct dk_progress {
     double start, last_draw;
     int last_tenth;
     bool tty;
+    char epoch_label[32]; /* dk_progress_start_epoch's label */
 } dk_progress;
 
 void dk_progress_start(dk_progress *p, const char *label, size_t total,
@@ -33,6 +34,13 @@ void dk_progress_stop(dk_progress *p, size_t done, const char *why, const char *
 /* "epoch  3/30" into buf: the epoch padded to the width of the last, so
  * that the labels of a run have one width. */
 void dk_progress_epoch_label(char *buf, size_t len, size_t epoch, size_t epochs);
+
+/* Epoch by epoch: dk_progress_start_epoch starts epoch `epoch` of `epochs`
+ * over total units; dk_progress_end_epoch ends that epoch's line with
+ * status and starts the next epoch's, unless it was the last. */
+void dk_progress_start_epoch(dk_progress *p, size_t epoch, size_t epochs, size_t total,
+                             const char *unit);
+void dk_progress_end_epoch(dk_progress *p, size_t epoch, size_t epochs, const char *status);
 
 /* The state a line shows. */
 typedef struct dk_progress_at {

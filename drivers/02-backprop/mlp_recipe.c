@@ -38,7 +38,7 @@ void shift_images(float *x, size_t B, dk_rng *rng, void *ctx)
 typedef struct ticking {
     float lr_max;
     size_t total_steps;
-    const mlp_recipe_hooks *hooks;
+    const dk_train_hooks *hooks;
     size_t batch, n, first_step;
 } ticking;
 
@@ -47,13 +47,13 @@ static float ticking_lr(size_t step, void *ctx)
     ticking *t = ctx;
     if (t->hooks && t->hooks->on_step) {
         size_t done = (step - t->first_step + 1) * t->batch;
-        t->hooks->on_step(done < t->n ? done : t->n, t->hooks->ctx);
+        t->hooks->on_step(done < t->n ? done : t->n, NAN, t->hooks->ctx);
     }
     return dk_one_cycle_lr(t->lr_max, step, t->total_steps);
 }
 
 float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const mlp_recipe_hooks *hooks)
+                   uint64_t seed, const dk_train_hooks *hooks)
 {
     dk_rng rng;
     dk_rng_seed(&rng, seed);
@@ -83,9 +83,11 @@ float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_da
                                      &rng);
         float test_loss;
         acc = mlp_evaluate(&net, test->x, test->y, test->n, 256, &test_loss);
-        if (hooks && hooks->on_epoch)
-            hooks->on_epoch(e, &net, loss, test_loss, acc, dk_one_cycle_lr(r->lr_max, step - 1, lr.total_steps),
-                            hooks->ctx);
+        if (hooks && hooks->on_epoch) {
+            const dk_epoch_report rep = {e, loss, {NAN, NAN}, {NAN, NAN}, {test_loss, acc},
+                                         dk_one_cycle_lr(r->lr_max, step - 1, lr.total_steps), &net};
+            hooks->on_epoch(&rep, hooks->ctx);
+        }
     }
     free(velocity);
     mlp_free(&net);

@@ -6,6 +6,7 @@
 
 #include "backprop.h"
 #include "datasets.h"
+#include "metrics.h"
 
 typedef struct mlp_recipe {
     size_t depth;       /* hidden layers (ReLU) */
@@ -24,22 +25,11 @@ extern const mlp_recipe MLP_RECIPE_MNIST;
  * are centred; shifted, a 512-unit MLP underfits them). */
 extern const mlp_recipe MLP_RECIPE_FASHION;
 
-/* What a driver watches (any may be NULL): on_step after every step with
- * the samples of the epoch done so far; on_epoch after every epoch with the
- * network, its mean training loss, the test set's loss and accuracy, and
- * the epoch's last learning rate. */
-typedef struct mlp_recipe_hooks {
-    void (*on_step)(size_t done, void *ctx);
-    void (*on_epoch)(size_t epoch, const mlp *net, float train_loss, float test_loss,
-                     float test_acc, float lr, void *ctx);
-    void *ctx;
-} mlp_recipe_hooks;
-
 /* Trains a fresh MLP by the recipe (seeded by seed) on train and returns
  * its accuracy on test; hooks may be NULL. Returns NAN when the network
  * cannot be created. */
 float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const mlp_recipe_hooks *hooks);
+                   uint64_t seed, const dk_train_hooks *hooks);
 
 /* Shifts each (h, w) single-channel image of a batch by a random offset of
  * up to +-shift pixels in each direction, filling with 0. */

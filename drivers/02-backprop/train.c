@@ -32,11 +32,11 @@ typedef struct run {
     dk_progress bar;
     double start;
     size_t epochs;
-    char label[64];
 } run;
 
-static void on_step(size_t done, void *ctx)
+static void on_step(size_t done, float loss, void *ctx)
 {
+    (void)loss; /* the recipe does not see it */
     run *r = ctx;
     dk_progress_update(&r->bar, done, NULL);
 }
@@ -65,25 +65,21 @@ static void write_weights(const char *path, const mlp *net, size_t h, size_t w)
         dk_fatal("cannot write %s", path);
 }
 
-static void on_epoch(size_t epoch, const mlp *net, float train_loss, float test_loss,
-                     float test_acc, float lr, void *ctx)
+static void on_epoch(const dk_epoch_report *rep, void *ctx)
 {
     run *r = ctx;
+    const mlp *net = rep->model;
     size_t n = r->train->n < 10000 ? r->train->n : 10000;
     float train_acc = mlp_evaluate(net, r->train->x, r->train->y, n, 256, NULL);
-    double row[7] = {(double)epoch, train_loss, train_acc, test_loss, test_acc, lr,
-                     dk_seconds() - r->start};
+    double row[7] = {(double)rep->epoch, rep->train_loss, train_acc, rep->test.loss,
+                     rep->test.acc, rep->lr, dk_seconds() - r->start};
     dk_csvlog_row(r->log, row);
     char status[96];
     snprintf(status, sizeof status, "loss %.4f, train accuracy %.2f%%, test %.2f%%",
-             train_loss, 100 * train_acc, 100 * test_acc);
-    dk_progress_end(&r->bar, r->train->n, status);
-    if (epoch < r->epochs) {
-        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
-        dk_progress_start(&r->bar, r->label, r->train->n, "samples");
-    } else if (r->train->h) {
+             rep->train_loss, 100 * train_acc, 100 * rep->test.acc);
+    dk_progress_end_epoch(&r->bar, rep->epoch, r->epochs, status);
+    if (rep->epoch == r->epochs && r->train->h)
         write_weights(r->weights_path, net, r->train->h, r->train->w);
-    }
 }
 
 int main(int argc, char **argv)
@@ -113,10 +109,9 @@ int main(int argc, char **argv)
     printf("%s: %zu training and %zu test samples; MLP %zu-%zu-%zu, %zu epochs\n", name,
            train.n, test.n, train.dim, rec->hidden, train.classes, r.epochs);
     fflush(stdout);
-    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
-    dk_progress_start(&r.bar, r.label, train.n, "samples");
+    dk_progress_start_epoch(&r.bar, 1, r.epochs, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
-    mlp_recipe_hooks hooks = {on_step, on_epoch, &r};
+    dk_train_hooks hooks = {on_step, on_epoch, &r};
     float acc = mlp_recipe_train(rec, &train, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     dk_csvlog_close_or_exit(r.log);

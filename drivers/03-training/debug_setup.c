@@ -86,7 +86,7 @@ bool debug_setup_read(const char *path, training_recipe *r, dk_err *err)
     return ok;
 }
 
-scores debug_setup_train(const training_recipe *r, uint64_t seed, const training_recipe_hooks *hooks)
+dk_scores debug_setup_train(const training_recipe *r, uint64_t seed, const dk_train_hooks *hooks)
 {
     dk_dataset all;
     dk_err err;
@@ -97,7 +97,7 @@ scores debug_setup_train(const training_recipe *r, uint64_t seed, const training
     dk_dataset train = all, test = all;
     train.n = 1400;
     test.n = all.n - 1400, test.x = all.x + 1400 * all.dim, test.y = all.y + 1400;
-    scores s = training_recipe_train(r, &train, NULL, &test, seed, hooks);
+    dk_scores s = training_recipe_train(r, &train, NULL, &test, seed, hooks);
     dk_dataset_free(&all);
     return s;
 }

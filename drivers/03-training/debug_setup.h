@@ -21,7 +21,7 @@ bool debug_setup_read(const char *path, training_recipe *r, dk_err *err);
 
 /* Trains r on the 8x8 digits (the first 1,400 to train, the other 397 to
  * test) and returns the test scores. */
-scores debug_setup_train(const training_recipe *r, uint64_t seed, const training_recipe_hooks *hooks);
+dk_scores debug_setup_train(const training_recipe *r, uint64_t seed, const dk_train_hooks *hooks);
 
 /* Reads debug/answers.txt (lines "setupN = fault"): names[k] gets set-up
  * k+1's answer, "" when none. */

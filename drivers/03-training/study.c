@@ -47,7 +47,7 @@ typedef struct epoch_log {
     double optimizer;
 } epoch_log;
 
-static void log_epoch(const epoch_report *r, void *ctx)
+static void log_epoch(const dk_epoch_report *r, void *ctx)
 {
     epoch_log *e = ctx;
     double row[5] = {e->optimizer, (double)r->epoch, r->train_loss, r->test.loss, r->test.acc};
@@ -69,8 +69,8 @@ static void optimizers(const char *dir, uint64_t seed)
         r.optimizer = opts[o].kind, r.lr = opts[o].lr, r.momentum = 0.9f, r.epochs = 10;
         r.weight_decay = opts[o].kind == OPT_ADAMW ? 1e-2f : 0;
         epoch_log e = {log, o};
-        training_recipe_hooks hooks = {NULL, log_epoch, &e};
-        scores s = training_recipe_train(&r, &train, NULL, &test, seed, &hooks);
+        dk_train_hooks hooks = {NULL, log_epoch, &e};
+        dk_scores s = training_recipe_train(&r, &train, NULL, &test, seed, &hooks);
         printf("%-9s lr %-6g test accuracy %.2f%%\n", opts[o].name, opts[o].lr, 100 * s.acc);
         fflush(stdout);
     }
@@ -268,7 +268,7 @@ static void lr_finder(const char *dir, uint64_t seed)
     /* 300 steps from 1e-5 to 10: a factor 10^6, so growth^300 = 1e6 */
     r.lr = 1e-5f, r.lr_growth = powf(1e6f, 1.0f / 300);
     ramp u = {open_log(dir, "lr-finder.csv", "lr,loss"), r.lr, r.lr_growth, INFINITY, 0, false};
-    training_recipe_hooks hooks = {log_step, NULL, &u};
+    dk_train_hooks hooks = {log_step, NULL, &u};
     training_recipe_train(&r, &train, NULL, &test, seed, &hooks);
     dk_csvlog_close_or_exit(u.log);
     printf("%zu steps logged, lr from 1e-5 up (to 10 at most)\n", u.step);
@@ -287,7 +287,7 @@ static float short_run(float lr, float weight_decay, void *ctx)
     grid_ctx *g = ctx;
     training_recipe r = TRAINING_RECIPE_FULL;
     r.lr = lr, r.weight_decay = weight_decay, r.epochs = 3, r.patience = 0;
-    scores s = training_recipe_train(&r, &g->train, NULL, &g->val, g->seed, NULL);
+    dk_scores s = training_recipe_train(&r, &g->train, NULL, &g->val, g->seed, NULL);
     printf("lr %-7g weight decay %-7g validation accuracy %.2f%%\n", lr, weight_decay, 100 * s.acc);
     fflush(stdout);
     return s.acc;
@@ -327,8 +327,8 @@ static void debug(const char *dir, uint64_t seed)
         if (!debug_setup_read(path, &r, &err))
             dk_fatal("%s", err.msg);
         epoch_log e = {log, k};
-        training_recipe_hooks hooks = {NULL, log_epoch, &e};
-        scores s = debug_setup_train(&r, seed, &hooks);
+        dk_train_hooks hooks = {NULL, log_epoch, &e};
+        dk_scores s = debug_setup_train(&r, seed, &hooks);
         printf("setup%d: test accuracy %.2f%%, loss %.3f\n", k, 100 * s.acc, s.loss);
         fflush(stdout);
     }

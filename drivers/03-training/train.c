@@ -29,7 +29,6 @@ typedef struct watch {
     dk_progress bar;
     size_t n, epochs;
     double start;
-    char label[64];
     size_t last, best; /* the last epoch reported, and the one of the lowest validation loss */
     float best_loss;
 } watch;
@@ -42,7 +41,7 @@ static void on_step(size_t done, float loss, void *ctx)
     dk_progress_update(&w->bar, done, status);
 }
 
-static void on_epoch(const epoch_report *r, void *ctx)
+static void on_epoch(const dk_epoch_report *r, void *ctx)
 {
     watch *w = ctx;
     double row[9] = {(double)r->epoch, r->train_loss, r->train.acc, r->test.loss, r->test.acc,
@@ -51,14 +50,10 @@ static void on_epoch(const epoch_report *r, void *ctx)
     char status[128];
     snprintf(status, sizeof status, "loss %.4f, validation %.2f%%, test %.2f%%", r->train_loss,
              100 * r->val.acc, 100 * r->test.acc);
-    dk_progress_end(&w->bar, w->n, status);
+    dk_progress_end_epoch(&w->bar, r->epoch, w->epochs, status);
     w->last = r->epoch;
     if (w->best == 0 || r->val.loss < w->best_loss)
         w->best = r->epoch, w->best_loss = r->val.loss;
-    if (r->epoch < w->epochs) {
-        dk_progress_epoch_label(w->label, sizeof w->label, r->epoch + 1, w->epochs);
-        dk_progress_start(&w->bar, w->label, w->n, "samples");
-    }
 }
 
 /* A run that early stopping ended says so, from what the epochs reported:
@@ -109,11 +104,10 @@ int main(int argc, char **argv)
     printf("%s, %s recipe: %zu training, %zu validation and %zu test images\n", name,
            plain ? "plain" : "full", train.n, val.n, test.n);
     fflush(stdout);
-    dk_progress_epoch_label(w.label, sizeof w.label, 1, r->epochs);
-    dk_progress_start(&w.bar, w.label, train.n, "samples");
+    dk_progress_start_epoch(&w.bar, 1, r->epochs, train.n, "samples");
     const char *seed = getenv("DLKIT_SEED");
-    training_recipe_hooks hooks = {on_step, on_epoch, &w};
-    scores s = training_recipe_train(r, &train, r->patience ? &val : NULL, &test,
+    dk_train_hooks hooks = {on_step, on_epoch, &w};
+    dk_scores s = training_recipe_train(r, &train, r->patience ? &val : NULL, &test,
                              seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     dk_csvlog_close_or_exit(w.log);
     say_how_it_ended(&w, name, r->patience);

@@ -218,7 +218,7 @@ static void optimizer_step(net *n, float lr, size_t t)
 
 /* ---- Training ------------------------------------------------------------- */
 
-static scores evaluate(const net *n, const dk_dataset *ds, acts *a)
+static dk_scores evaluate(const net *n, const dk_dataset *ds, acts *a)
 {
     double loss = 0;
     size_t right = 0;
@@ -228,7 +228,7 @@ static scores evaluate(const net *n, const dk_dataset *ds, acts *a)
         loss += (double)B * softmax_cross_entropy(a->logits, ds->y + start, B, n->classes, NULL);
         right += dk_count_correct(a->logits, B, n->classes, ds->y + start, NULL);
     }
-    return (scores){(float)(loss / (double)ds->n), (float)right / (float)ds->n};
+    return (dk_scores){(float)(loss / (double)ds->n), (float)right / (float)ds->n};
 }
 
 static void augment(const training_recipe *r, const dk_dataset *ds, acts *a, size_t B, dk_rng *rng)
@@ -250,7 +250,7 @@ typedef struct run {
     acts a;
     size_t *order, step, total_steps;
     dk_rng rng;
-    const training_recipe_hooks *hooks;
+    const dk_train_hooks *hooks;
 } run;
 
 /* The learning rate of the next step. */
@@ -334,8 +334,8 @@ static const dk_dataset *broken_copy(const training_recipe *r, const dk_dataset 
     return copy;
 }
 
-scores training_recipe_train(const training_recipe *r, const dk_dataset *train_set, const dk_dataset *val,
-                     const dk_dataset *test, uint64_t seed, const training_recipe_hooks *hooks)
+dk_scores training_recipe_train(const training_recipe *r, const dk_dataset *train_set, const dk_dataset *val,
+                     const dk_dataset *test, uint64_t seed, const dk_train_hooks *hooks)
 {
     dk_rng data_rng;
     dk_rng_seed(&data_rng, seed ^ 0x5eedULL);
@@ -345,7 +345,7 @@ scores training_recipe_train(const training_recipe *r, const dk_dataset *train_s
     dk_rng_seed(&u.rng, seed);
     u.total_steps = r->epochs * ((train->n + r->batch - 1) / r->batch);
     u.order = malloc(train->n * sizeof *u.order);
-    scores result = {NAN, NAN};
+    dk_scores result = {NAN, NAN};
     float *best = NULL;
     if (!u.order || !net_create(&u.n, r, train->dim, train->classes, &u.rng) ||
         !acts_alloc(&u.a, &u.n, r->batch) || !(best = malloc(u.n.nstate * sizeof(float))))
@@ -353,7 +353,7 @@ scores training_recipe_train(const training_recipe *r, const dk_dataset *train_s
     early_stopping es;
     early_stopping_init(&es, r->patience, best, u.n.nstate);
     for (size_t e = 1; e <= r->epochs; e++) {
-        epoch_report rep = {e, train_epoch(&u), {NAN, NAN}, {NAN, NAN}, {NAN, NAN}, 0};
+        dk_epoch_report rep = {e, train_epoch(&u), {NAN, NAN}, {NAN, NAN}, {NAN, NAN}, 0, &u.n};
         rep.val = val ? evaluate(&u.n, val, &u.a) : rep.val;
         rep.test = result = evaluate(&u.n, test, &u.a);
         rep.lr = learning_rate(&u); /* the next epoch's first */

@@ -7,6 +7,7 @@
 #define DLKIT_TRAINING_RECIPE_H
 
 #include "datasets.h"
+#include "metrics.h"
 #include "training.h"
 
 typedef enum optimizer_kind { OPT_SGD, OPT_MOMENTUM, OPT_NESTEROV, OPT_ADAM, OPT_ADAMW } optimizer_kind;
@@ -43,34 +44,11 @@ extern const training_recipe TRAINING_RECIPE_FULL;
  * augmentation, plain SGD at a constant rate. */
 extern const training_recipe TRAINING_RECIPE_PLAIN;
 
-/* A sample's loss and accuracy on a data set. */
-typedef struct scores {
-    float loss, acc;
-} scores;
-
-/* What a run reports (any may be NULL): after every step (the epoch's
- * samples done so far) and after every epoch: the mean training loss
- * while training, the scores of up to 10,000 training samples in
- * evaluation mode, of the validation set (NAN without one) and of the test
- * set, and the last learning rate. */
-typedef struct epoch_report {
-    size_t epoch;
-    float train_loss;
-    scores train, val, test;
-    float lr;
-} epoch_report;
-
-typedef struct training_recipe_hooks {
-    void (*on_step)(size_t done, float loss, void *ctx);
-    void (*on_epoch)(const epoch_report *report, void *ctx);
-    void *ctx;
-} training_recipe_hooks;
-
 /* Trains a fresh network by r on train, seeded by seed; val (may be NULL,
  * then early stopping is off) guides early stopping, test is scored after
  * every epoch. Returns the test scores of the parameters kept (the best
  * epoch's, with early stopping). NAN accuracy when memory runs out. */
-scores training_recipe_train(const training_recipe *r, const dk_dataset *train, const dk_dataset *val,
-                     const dk_dataset *test, uint64_t seed, const training_recipe_hooks *hooks);
+dk_scores training_recipe_train(const training_recipe *r, const dk_dataset *train, const dk_dataset *val,
+                     const dk_dataset *test, uint64_t seed, const dk_train_hooks *hooks);
 
 #endif

@@ -119,7 +119,7 @@ float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_tr
         momentum_step(net->params, net->grads, t->velocity, net->nparams,
                       t->lr_at(t->step++, t->lr_ctx), r->momentum, r->weight_decay, false);
         if (t->hooks && t->hooks->on_step)
-            t->hooks->on_step(start + B, t->hooks->ctx);
+            t->hooks->on_step(start + B, NAN, t->hooks->ctx);
     }
     scratch_free(&s);
     free(order), free(copy);
@@ -160,7 +160,7 @@ static float one_cycle_at(size_t step, void *ctx)
 }
 
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                       uint64_t seed, const cnn_recipe_hooks *hooks)
+                       uint64_t seed, const dk_train_hooks *hooks)
 {
     dk_rng rng;
     dk_rng_seed(&rng, seed);
@@ -179,9 +179,11 @@ float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_da
             continue; /* no one looks at the test set before the end */
         float test_loss = NAN;
         acc = cnn_evaluate(&net, test->x, test->y, test->n, &test_loss, NULL);
-        if (watched)
-            hooks->on_epoch(epoch, &net, loss, test_loss, acc, one_cycle_at(t.step - 1, &schedule),
-                            hooks->ctx);
+        if (watched) {
+            const dk_epoch_report rep = {epoch, loss, {NAN, NAN}, {NAN, NAN}, {test_loss, acc},
+                                         one_cycle_at(t.step - 1, &schedule), &net};
+            hooks->on_epoch(&rep, hooks->ctx);
+        }
     }
     free(t.velocity);
     lenet_free(&net);

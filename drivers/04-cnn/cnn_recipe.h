@@ -8,6 +8,7 @@
 
 #include "cnn.h"
 #include "datasets.h"
+#include "metrics.h"
 
 typedef struct cnn_recipe {
     size_t c1, c2, hidden; /* the network's widths (lenet_config) */
@@ -38,22 +39,11 @@ const cnn_recipe *cnn_recipe_for(const char *dataset);
 /* The network a recipe trains on a data set's images. */
 lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data);
 
-/* What a driver watches (any may be NULL): on_step after every step with
- * the samples of the epoch done so far; on_epoch after every epoch with the
- * network, its mean training loss, the test set's loss and accuracy, and
- * the epoch's last learning rate. */
-typedef struct cnn_recipe_hooks {
-    void (*on_step)(size_t done, void *ctx);
-    void (*on_epoch)(size_t epoch, const lenet *net, float train_loss, float test_loss,
-                     float test_acc, float lr, void *ctx);
-    void *ctx;
-} cnn_recipe_hooks;
-
 /* Trains a fresh network by the recipe (seeded by seed) on train and
  * returns its accuracy on test; hooks may be NULL. NAN when the network
  * cannot be created (images too small, out of memory). */
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const cnn_recipe_hooks *hooks);
+                   uint64_t seed, const dk_train_hooks *hooks);
 
 /* The accuracy of net on X (n, H, W, C) against y (n,), in batches: the
  * fraction whose largest logit (the first, on ties) is at the label.
@@ -70,7 +60,7 @@ typedef struct cnn_training {
     void *lr_ctx;
     float *velocity;           /* the momentum: nparams floats, zero at first */
     size_t step;               /* steps taken so far */
-    const cnn_recipe_hooks *hooks;    /* its on_step is called (may be NULL) */
+    const dk_train_hooks *hooks;    /* its on_step is called (may be NULL) */
 } cnn_training;
 
 /* One epoch over X (n, H, W, C) with labels y (n,), in the order of

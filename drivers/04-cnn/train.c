@@ -45,7 +45,6 @@ typedef struct run {
     dk_progress bar;
     double start;
     size_t epochs;
-    char label[64];
 } run;
 
 static FILE *open_output(const run *r, const char *what, char *path, size_t len)
@@ -159,30 +158,28 @@ static void write_confusion(const run *r, const lenet *net)
     free(pred), free(counts);
 }
 
-static void on_step(size_t done, void *ctx)
+static void on_step(size_t done, float loss, void *ctx)
 {
+    (void)loss; /* the recipe does not see it */
     run *r = ctx;
     dk_progress_update(&r->bar, done, NULL);
 }
 
-static void on_epoch(size_t epoch, const lenet *net, float train_loss, float test_loss,
-                     float test_acc, float lr, void *ctx)
+static void on_epoch(const dk_epoch_report *rep, void *ctx)
 {
     run *r = ctx;
+    const lenet *net = rep->model;
     const size_t n = r->train->n < 10000 ? r->train->n : 10000;
     const float train_acc = cnn_evaluate(net, r->train->x, r->train->y, n, NULL, NULL);
-    const double row[7] = {(double)epoch, train_loss, train_acc, test_loss, test_acc, lr,
-                           dk_seconds() - r->start};
+    const double row[7] = {(double)rep->epoch, rep->train_loss, train_acc, rep->test.loss,
+                           rep->test.acc, rep->lr, dk_seconds() - r->start};
     dk_csvlog_row(r->log, row);
     char status[96];
     snprintf(status, sizeof status, "loss %.4f, train accuracy %.2f%%, test %.2f%%",
-             train_loss, 100 * train_acc, 100 * test_acc);
-    dk_progress_end(&r->bar, r->train->n, status);
-    if (epoch < r->epochs) {
-        dk_progress_epoch_label(r->label, sizeof r->label, epoch + 1, r->epochs);
-        dk_progress_start(&r->bar, r->label, r->train->n, "images");
+             rep->train_loss, 100 * train_acc, 100 * rep->test.acc);
+    dk_progress_end_epoch(&r->bar, rep->epoch, r->epochs, status);
+    if (rep->epoch < r->epochs)
         return;
-    }
     write_filters(r, net);
     write_maps(r, net);
     write_confusion(r, net);
@@ -218,10 +215,9 @@ int main(int argc, char **argv)
            "%zu hidden units, %zu epochs\n", name, train.n, test.n, train.h, train.w, train.c,
            rec->c1, rec->c2, rec->hidden, rec->epochs);
     fflush(stdout);
-    dk_progress_epoch_label(r.label, sizeof r.label, 1, r.epochs);
-    dk_progress_start(&r.bar, r.label, train.n, "images");
+    dk_progress_start_epoch(&r.bar, 1, r.epochs, train.n, "images");
     const char *seed = getenv("DLKIT_SEED");
-    const cnn_recipe_hooks hooks = {on_step, on_epoch, &r};
+    const dk_train_hooks hooks = {on_step, on_epoch, &r};
     const float acc = cnn_recipe_train(rec, &train, &test,
                                    seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
     if (isnan(acc))

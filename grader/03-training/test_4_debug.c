@@ -44,7 +44,7 @@ static void expect_fixed(int k)
     training_recipe r;
     if (!debug_setup_read(dk_student_file(path), &r, &err))
         dk_test_fail(DK_WRONG_VALUE, "%s", err.msg);
-    scores s = debug_setup_train(&r, dk_test_seed(), NULL);
+    dk_scores s = debug_setup_train(&r, dk_test_seed(), NULL);
     DK_CHECK(s.acc >= DEBUG_TARGET, "debug/setup%d.cfg, fixed, reaches %.1f%% test accuracy on the "
              "8x8 digits; expected at least %.0f%%", k + 1, 100 * s.acc, 100 * DEBUG_TARGET);
 }

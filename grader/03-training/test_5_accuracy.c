@@ -27,11 +27,11 @@ GRADED_TEST(techniques_beat_the_plain_recipe, 10, 120,
     training_recipe full = TRAINING_RECIPE_FULL, plain = TRAINING_RECIPE_PLAIN;
     full.epochs = plain.epochs = 6;
     full.patience = 0;
-    scores f = training_recipe_train(&full, &train, NULL, &test, dk_test_seed(), NULL);
+    dk_scores f = training_recipe_train(&full, &train, NULL, &test, dk_test_seed(), NULL);
     DK_CHECK(f.acc >= SHORT_TARGET,
              "test accuracy after 6 epochs of the full recipe on 10,000 Fashion-MNIST images: "
              "expected at least %.1f%%, got %.2f%%", 100 * SHORT_TARGET, 100 * f.acc);
-    scores p = training_recipe_train(&plain, &train, NULL, &test, dk_test_seed(), NULL);
+    dk_scores p = training_recipe_train(&plain, &train, NULL, &test, dk_test_seed(), NULL);
     DK_CHECK(p.acc < f.acc, "the plain recipe (%.2f%%) did as well as the full one (%.2f%%)",
              100 * p.acc, 100 * f.acc);
     dk_dataset_free(&train);
