@@ -70,3 +70,20 @@ bool dk_file_exists(const char *path)
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+FILE *dk_create_or_exit(const char *path)
+{
+    dk_err err;
+    if (!dk_mkdirs_for(path, &err))
+        dk_fatal("%s", err.msg);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        dk_fatal("cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+void dk_close_or_exit(FILE *f, const char *path)
+{
+    if (fclose(f) != 0)
+        dk_fatal("cannot write %s: %s", path, strerror(errno));
+}

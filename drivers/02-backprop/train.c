@@ -46,12 +46,7 @@ static void on_step(size_t done, float loss, void *ctx)
  * format wants none: one text row per pixel row. */
 static void write_weights(const char *path, const mlp *net, size_t h, size_t w)
 {
-    dk_err err;
-    if (!dk_mkdirs_for(path, &err))
-        dk_fatal("%s", err.msg);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        dk_fatal("cannot write %s", path);
+    FILE *f = dk_create_or_exit(path);
     const size_t grid = 8, units = net->sizes[1] < 64 ? net->sizes[1] : 64;
     for (size_t row = 0; row < grid * h; row++) {
         for (size_t col = 0; col < grid * w; col++) {
@@ -61,8 +56,7 @@ static void write_weights(const char *path, const mlp *net, size_t h, size_t w)
         }
         fputc('\n', f);
     }
-    if (fclose(f) != 0)
-        dk_fatal("cannot write %s", path);
+    dk_close_or_exit(f, path);
 }
 
 static void on_epoch(const dk_epoch_report *rep, void *ctx)

@@ -50,19 +50,7 @@ typedef struct run {
 static FILE *open_output(const run *r, const char *what, char *path, size_t len)
 {
     snprintf(path, len, "%s/%s-%s.txt", r->dir, r->name, what);
-    dk_err err;
-    if (!dk_mkdirs_for(path, &err))
-        dk_fatal("%s", err.msg);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        dk_fatal("cannot write %s", path);
-    return f;
-}
-
-static void close_output(FILE *f, const char *path)
-{
-    if (fclose(f) != 0)
-        dk_fatal("cannot write %s", path);
+    return dk_create_or_exit(path);
 }
 
 /* One row of a matrix as a line of text, gnuplot's `matrix` format; NAN
@@ -108,7 +96,7 @@ static void write_filters(const run *r, const lenet *net)
             write_row(f, blanks, cols * (k + 1) - 1);
         write_tiles(f, net->params + c, n, k, k, k * k * C, C, cols);
     }
-    close_output(f, path);
+    dk_close_or_exit(f, path);
 }
 
 /* The first test image and its feature maps after conv1 and conv2. */
@@ -124,13 +112,13 @@ static void write_maps(const run *r, const lenet *net)
     char path[4096];
     FILE *f = open_output(r, "image", path, sizeof path);
     write_tiles(f, r->test->x, 1, net->cfg.H, net->cfg.W, 0, C, 1);
-    close_output(f, path);
+    dk_close_or_exit(f, path);
     f = open_output(r, "maps1", path, sizeof path);
     write_tiles(f, a.h1, s.pool1.C, s.pool1.H, s.pool1.W, 1, s.pool1.C, 8);
-    close_output(f, path);
+    dk_close_or_exit(f, path);
     f = open_output(r, "maps2", path, sizeof path);
     write_tiles(f, a.h2, s.pool2.C, s.pool2.H, s.pool2.W, 1, s.pool2.C, 8);
-    close_output(f, path);
+    dk_close_or_exit(f, path);
     free(acts);
 }
 
@@ -149,12 +137,12 @@ static void write_confusion(const run *r, const lenet *net)
     FILE *f = open_output(r, "confusion", path, sizeof path);
     for (size_t i = 0; i < K; i++)
         write_row(f, counts + i * K, K);
-    close_output(f, path);
+    dk_close_or_exit(f, path);
     const char *const *names = strcmp(r->name, "cifar10") == 0 ? CIFAR_CLASSES : FASHION_CLASSES;
     f = open_output(r, "classes", path, sizeof path);
     for (size_t i = 0; i < K; i++)
         fprintf(f, "%s\n", i < 10 ? names[i] : "?");
-    close_output(f, path);
+    dk_close_or_exit(f, path);
     free(pred), free(counts);
 }
 
