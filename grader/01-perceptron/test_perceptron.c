@@ -301,7 +301,8 @@ static float edge_distance(const float *box, float x, float y)
                  fminf(fabsf(y - box[2]), fabsf(y - box[3])));
 }
 
-static void expect_segment(const float *w, float b, const float *box)
+/* `kind` says which line this is, for the messages. */
+static void expect_segment(const float *w, float b, const float *box, const char *kind)
 {
     float want[4], scale = fmaxf(box[1] - box[0], box[3] - box[2]), tol = 1e-4f * scale;
     if (!ref_decision_boundary(w, b, box, want))
@@ -309,9 +310,9 @@ static void expect_segment(const float *w, float b, const float *box)
     dk_rng rng = dk_test_rng(17);
     float *seg = dk_guard_floats_prefilled(4, &rng);
     int hit = decision_boundary(w, b, box, seg);
-    const char *ctx = "decision_boundary(w = {%g, %g}, b = %g, box = {%g, %g, %g, %g})";
-    char what[256];
-    snprintf(what, sizeof what, ctx, w[0], w[1], b, box[0], box[1], box[2], box[3]);
+    const char *ctx = "decision_boundary(w = {%g, %g}, b = %g, box = {%g, %g, %g, %g}: %s)";
+    char what[320];
+    snprintf(what, sizeof what, ctx, w[0], w[1], b, box[0], box[1], box[2], box[3], kind);
     dk_expect_int(1, hit, "%s's return value (the line crosses the box)", what);
     dk_guard_check(seg, DK_SHAPE(4), "%s", what);
     for (int k = 0; k < 2; k++) {
@@ -328,10 +329,61 @@ static void expect_segment(const float *w, float b, const float *box)
     dk_guard_free(seg);
 }
 
+/* A multiple of 1/4 in [lo, hi]: boxes and lines built from these have
+ * exact float32 products and sums, so a line meant to pass through a
+ * corner passes through it exactly, for the reference and for the code
+ * under test alike. */
+static float quarter(dk_rng *rng, float lo, float hi)
+{
+    return lo + 0.25f * (float)dk_rng_below(rng, (size_t)((hi - lo) * 4) + 1);
+}
+
+static void quarter_box(dk_rng *rng, float *box)
+{
+    box[0] = quarter(rng, -5, 0), box[1] = box[0] + quarter(rng, 0.5f, 10);
+    box[2] = quarter(rng, -5, 0), box[3] = box[2] + quarter(rng, 0.5f, 10);
+}
+
+/* The line through (ax, ay) and (bx, by), as w and b. */
+static void line_through(float ax, float ay, float bx, float by, float *w, float *b)
+{
+    w[0] = by - ay, w[1] = ax - bx;
+    *b = -(w[0] * ax + w[1] * ay);
+}
+
+/* Lines whose crossings fall on corners, where two edges meet and each of
+ * them finds the same point: the diagonals (two corners), a corner and a
+ * point inside the opposite edges, and the edges themselves. */
+static void expect_corner_segments(dk_rng *rng)
+{
+    float box[4], w[2], b;
+    quarter_box(rng, box);
+    const float x0 = box[0], x1 = box[1], y0 = box[2], y1 = box[3];
+    line_through(x0, y0, x1, y1, w, &b);
+    expect_segment(w, b, box, "a diagonal, through two corners");
+    line_through(x0, y1, x1, y0, w, &b);
+    expect_segment(w, b, box, "the other diagonal, through two corners");
+    float xm = x0 + (x1 - x0) * quarter(rng, 0.25f, 0.75f);
+    float ym = y0 + (y1 - y0) * quarter(rng, 0.25f, 0.75f);
+    line_through(x0, y0, xm, y1, w, &b);
+    expect_segment(w, b, box, "through the bottom-left corner and the top edge");
+    line_through(x1, y1, x0, ym, w, &b);
+    expect_segment(w, b, box, "through the top-right corner and the left edge");
+    line_through(x1, y0, xm, y1, w, &b);
+    expect_segment(w, b, box, "through the bottom-right corner and the top edge");
+    line_through(x0, y1, x1, ym, w, &b);
+    expect_segment(w, b, box, "through the top-left corner and the right edge");
+    const float s = quarter(rng, 0.25f, 4);
+    const float edges[4][3] = {{0, s, -s * y0}, {0, s, -s * y1}, {s, 0, -s * x0}, {s, 0, -s * x1}};
+    for (int e = 0; e < 4; e++)
+        expect_segment(edges[e], edges[e][2], box, "a line along an edge of the box");
+}
+
 GRADED_TEST(decision_boundary_segment, 4, 10,
             "Solve w0*x + w1*y + b = 0 for y at the box's left and right edges and for x "
             "at its bottom and top; keep the two crossings that lie on the border. "
-            "Mind w1 = 0 (a vertical line) and w0 = 0.")
+            "Mind w1 = 0 (a vertical line) and w0 = 0, and corners: a line through a "
+            "corner crosses two edges at one point, which is one end, not two.")
 {
     dk_rng rng = dk_test_rng(18);
     for (int trial = 0; trial < 300; trial++) {
@@ -344,24 +396,50 @@ GRADED_TEST(decision_boundary_segment, 4, 10,
         /* Through a point well inside the box, so the crossing is clear. */
         float px = box[0] + (box[1] - box[0]) * dk_rng_range(&rng, 0.2f, 0.8f);
         float py = box[2] + (box[3] - box[2]) * dk_rng_range(&rng, 0.2f, 0.8f);
-        expect_segment(w, -(w[0] * px + w[1] * py), box);
+        expect_segment(w, -(w[0] * px + w[1] * py), box, "a line through the box");
+    }
+    for (int trial = 0; trial < 20; trial++)
+        expect_corner_segments(&rng);
+}
+
+static void expect_miss(const float *w, float b, const float *box, const char *kind, dk_rng *rng)
+{
+    float want[4];
+    if (ref_decision_boundary(w, b, box, want))
+        dk_test_fail(DK_KIT_ERROR, "the reference's boundary crosses the box");
+    float *seg = dk_guard_floats_prefilled(4, rng);
+    int hit = decision_boundary(w, b, box, seg);
+    dk_expect_int(0, hit, "decision_boundary(w = {%g, %g}, b = %g, box = {%g, %g, %g, %g}: %s)",
+                  w[0], w[1], b, box[0], box[1], box[2], box[3], kind);
+    dk_expect_floats(dk_guard_prefill(seg), seg, DK_SHAPE(4), DK_TOL_EXACT,
+                     "seg after decision_boundary returned 0 (it must be left untouched)");
+    dk_guard_free(seg);
+}
+
+/* A line that touches the box at one corner only, the box on one side of
+ * it: two edges meet the line there, at the same point, and nothing else
+ * does. One point is no segment. */
+static void expect_corner_misses(dk_rng *rng)
+{
+    float box[4];
+    quarter_box(rng, box);
+    for (int corner = 0; corner < 4; corner++) {
+        float sx = corner & 1 ? 1 : -1, sy = corner & 2 ? 1 : -1;
+        float cx = box[corner & 1 ? 1 : 0], cy = box[corner & 2 ? 3 : 2];
+        float w[2] = {sx * quarter(rng, 0.25f, 4), sy * quarter(rng, 0.25f, 4)};
+        expect_miss(w, -(w[0] * cx + w[1] * cy), box, "touching one corner only", rng);
     }
 }
 
 GRADED_TEST(decision_boundary_misses, 2, 10,
-            "A line can pass beside the box, and w = (0, 0) is no line at all: return "
-            "0 and leave seg alone.")
+            "A line can pass beside the box, or touch it at one corner only, and w = "
+            "(0, 0) is no line at all: return 0 and leave seg alone.")
 {
     const float box[4] = {-1, 1, -1, 1};
     const float cases[][3] = {{0, 0, 1}, {0, 0, 0}, {1, 1, 5}, {1, 0, -3}, {0, 2, 4}};
     dk_rng rng = dk_test_rng(19);
-    for (int c = 0; c < 5; c++) {
-        float *seg = dk_guard_floats_prefilled(4, &rng);
-        int hit = decision_boundary(cases[c], cases[c][2], box, seg);
-        dk_expect_int(0, hit, "decision_boundary(w = {%g, %g}, b = %g, box = {-1, 1, -1, 1})",
-                      cases[c][0], cases[c][1], cases[c][2]);
-        dk_expect_floats(dk_guard_prefill(seg), seg, DK_SHAPE(4), DK_TOL_EXACT,
-                         "seg after decision_boundary returned 0 (it must be left untouched)");
-        dk_guard_free(seg);
-    }
+    for (int c = 0; c < 5; c++)
+        expect_miss(cases[c], cases[c][2], box, "beside the box, or w = 0: no line", &rng);
+    for (int trial = 0; trial < 10; trial++)
+        expect_corner_misses(&rng);
 }

@@ -4,6 +4,7 @@
 #include "training.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,15 @@ static void next_gradient(run *r, dk_rng *rng)
 {
     dk_fill_uniform(rng, r->g, N, -1, 1);
 }
+
+/* Adam's runs: the weight decay, and the size of the gradients (uniform in
+ * [-size, size]). Gradients the size of eps make sqrt(v^) the size of eps
+ * in every element at every step, where eps's place in the formula (inside
+ * the square root, before the bias correction) changes the step by far
+ * more than round-off; with gradients near 1 it changes almost nothing. */
+static const struct adam_case {
+    float decay, size;
+} ADAM_CASES[] = {{0.0f, 1.0f}, {0.05f, 1.0f}, {0.0f, 1e-8f}};
 
 static void expect_same(const run *r, int step, const char *what)
 {
@@ -78,24 +88,27 @@ GRADED_TEST(momentum_step_values, 5, 10,
 
 static void expect_adam(bool decoupled, uint64_t salt)
 {
-    static const float decays[] = {0.0f, 0.05f};
-    for (int d = 0; d < 2; d++) {
+    for (size_t c = 0; c < sizeof ADAM_CASES / sizeof ADAM_CASES[0]; c++) {
+        const float wd = ADAM_CASES[c].decay, size = ADAM_CASES[c].size;
         run r;
-        run_init(&r, salt + (uint64_t)d);
-        dk_rng rng = dk_test_rng(salt + 10 + (uint64_t)d);
+        run_init(&r, salt + (uint64_t)c);
+        dk_rng rng = dk_test_rng(salt + 10 + (uint64_t)c);
+        char what[128];
+        snprintf(what, sizeof what, "%s, eps 1e-8, weight_decay %g, gradients uniform in "
+                 "[-%g, %g])", decoupled ? "adam_step (AdamW" : "adam_step (Adam", wd, size, size);
         for (size_t t = 1; t <= STEPS; t++) {
             next_gradient(&r, &rng);
-            ref_adam_step(r.want, r.g, r.want_m, r.want_v, N, t, 1e-2f, 0.9f, 0.999f, 1e-8f,
-                          decays[d], decoupled);
-            adam_step(r.p, r.g, r.m, r.v, N, t, 1e-2f, 0.9f, 0.999f, 1e-8f, decays[d], decoupled);
-            const char *name = decoupled ? "adam_step (AdamW" : "adam_step (Adam";
+            for (size_t i = 0; i < N; i++)
+                r.g[i] *= size;
+            ref_adam_step(r.want, r.g, r.want_m, r.want_v, N, t, 1e-2f, 0.9f, 0.999f, 1e-8f, wd,
+                          decoupled);
+            adam_step(r.p, r.g, r.m, r.v, N, t, 1e-2f, 0.9f, 0.999f, 1e-8f, wd, decoupled);
             dk_expect_floats(r.want_m, r.m, DK_SHAPE(N), DK_TOL_ELEMENTWISE,
-                             "m after step %zu of %s, weight_decay %g)", t, name, decays[d]);
+                             "m after step %zu of %s", t, what);
             dk_expect_floats(r.want_v, r.v, DK_SHAPE(N), DK_TOL_ELEMENTWISE,
-                             "v after step %zu of %s, weight_decay %g)", t, name, decays[d]);
+                             "v after step %zu of %s", t, what);
             dk_expect_floats(r.want, r.p, DK_SHAPE(N), DK_TOL_ELEMENTWISE,
-                             "params after step %zu of %s, weight_decay %g)", t, name,
-                             decays[d]);
+                             "params after step %zu of %s", t, what);
         }
     }
 }
@@ -103,7 +116,8 @@ static void expect_adam(bool decoupled, uint64_t salt)
 GRADED_TEST(adam_step_values, 5, 10,
             "Both moments start at 0: at step t divide m by 1 - beta1^t and v by "
             "1 - beta2^t, or the first steps are far too small. Plain Adam adds the "
-            "decay to the gradient.")
+            "decay to the gradient. eps goes outside the square root, after the bias "
+            "correction: sqrt(v^) + eps.")
 {
     expect_adam(false, 140);
 }
