@@ -70,7 +70,7 @@ $(BUILD)/bin/dlkit-data: $(BUILD)/obj/datasets/cli.o $(LIB)
 # hint). grader/grade-chapter links them with a student's files.
 CHAPTERS := $(patsubst exercises/%/MANIFEST,%,$(sort $(wildcard exercises/[0-9][0-9]-*/MANIFEST)))
 G        := $(BUILD)/grader
-CORE_OBJ := $(patsubst grader/core/%.c,$(G)/core/%.o,$(filter-out %/runner.c,$(wildcard grader/core/*.c)))
+CORE_OBJ := $(patsubst grader/core/%.c,$(G)/core/%.o,$(filter-out %/runner.c %/student.c,$(wildcard grader/core/*.c)))
 WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc
 earlier_than = $(shell printf '%s\n' $(CHAPTERS) | awk -v ch=$(1) '$$0 < ch')
 
@@ -129,6 +129,30 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 	  $(CRITERION) $(WRAP)
 	$(G)/$*/catalog --list > $@
 
+# A chapter whose tests run the student's code in a process of its own
+# (grader/core/remote.h) has a calls.spec: its call layer is generated from
+# it, compiled for each side, with the chapter's marshal.c where structs
+# cross; the student process's main is grader/core/student.c.
+ISOLATED   = $(patsubst grader/%/calls.spec,%,$(wildcard grader/*/calls.spec))
+SECCOMP    = $(shell pkg-config --libs libseccomp 2>/dev/null)
+side_flags = $(KIT_CFLAGS) -Igrader/core -Igrader/$(1) $(CHAPTER_INCLUDES)
+$(G)/%/calls.c: grader/%/calls.spec grader/core/calls.awk
+	@mkdir -p $(@D)
+	awk -v headers="$(notdir $(wildcard exercises/$*/*.h))" -f grader/core/calls.awk $< > $@
+$(G)/%/calls_test.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
+	$(CC) $(call side_flags,$*) -DDK_TEST_SIDE -c $< -o $@
+$(G)/%/calls_student.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
+	$(CC) $(call side_flags,$*) -DDK_STUDENT_SIDE -c $< -o $@
+$(G)/%/marshal_test.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
+	$(CC) $(call side_flags,$*) -DDK_TEST_SIDE -c $< -o $@
+$(G)/%/marshal_student.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
+	$(CC) $(call side_flags,$*) -DDK_STUDENT_SIDE -c $< -o $@
+$(G)/student-main.o: grader/core/student.c grader/core/remote.h $(FLAGS)
+	$(CC) $(KIT_CFLAGS) -c $< -o $@
+call_layer = $(if $(filter $(1),$(ISOLATED)),$(G)/student-main.o \
+  $(addprefix $(G)/$(1)/,calls_test.o calls_student.o \
+    $(if $(wildcard grader/$(1)/marshal.c),marshal_test.o marshal_student.o)))
+
 $(BUILD)/obj/grader/%.o: KIT_CFLAGS += -Igrader -Igrader/core
 $(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json.o $(G)/core/results.o $(LIB)
 	@mkdir -p $(@D)
@@ -138,6 +162,7 @@ $(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json
 export DK_CC = $(CC)
 export DK_CFLAGS = $(STUDENT_CFLAGS)
 export DK_LIBS = $(KIT_LIBS) $(CRITERION) $(WRAP)
+export DK_STUDENT_LIBS = $(KIT_LIBS) $(SECCOMP) $(WRAP),--wrap=free
 export DK_BUILD = $(BUILD)
 
 # ---- The kit's own tests ----------------------------------------------------------
@@ -172,7 +197,8 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 help:
 	@cat tools/help.txt
 
-grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv) $(BUILD)/bin/dlkit-report
+grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch))) \
+           $(BUILD)/bin/dlkit-report
 
 # Grading that cannot run exits 2 (make's failure), as the README says.
 src_exists = @test -d $(SRC) || { echo "dlkit: SRC=$(SRC): no such folder (SRC names a folder laid out like exercises/)"; exit 2; }

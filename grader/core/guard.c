@@ -1,7 +1,12 @@
 /* Guarded output buffers: guard zones on both sides of the output, and a
- * marker in every element so that elements never written are found. */
+ * marker in every element so that elements never written are found. When
+ * the student's code runs in its own process, the zones and the data live
+ * in the region it shares (so its writes land in them, not in a copy);
+ * what the checks rely on (the size, the marker, the prefill) stays in the
+ * test process's private memory. */
 #include "grade.h"
 #include "internal.h"
+#include "remote.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,27 +26,39 @@ static const uint32_t FLOAT_ADDED_TO = 0x7fc0deadu;
 static const uint32_t INT_UNWRITTEN = 0x80001234u;
 
 typedef struct header {
+    uint32_t *zone;      /* GUARD words, the data, GUARD more words */
     size_t n;
     bool marked;         /* elements start as `unwritten` */
     uint32_t unwritten;
     float *prefill;      /* copy of the initial values, or NULL */
-    uint32_t zone[GUARD]; /* the data follows, then GUARD more words */
 } header;
+
+/* The live buffers' headers, private. */
+static header *headers;
+static size_t nheaders, cap;
 
 static header *header_of(const void *buf)
 {
-    return (header *)((char *)buf - offsetof(header, zone) - GUARD * sizeof(uint32_t));
+    for (size_t i = 0; i < nheaders; i++)
+        if (headers[i].zone + GUARD == buf)
+            return &headers[i];
+    dk_test_fail(DK_KIT_ERROR, "grader: %p is not a guarded buffer", buf);
 }
 
 static uint32_t *alloc_words(size_t n, bool marked, uint32_t unwritten)
 {
-    header *h = malloc(sizeof *h + (n + GUARD) * sizeof(uint32_t));
-    if (!h)
+    const size_t bytes = (n + 2 * GUARD) * sizeof(uint32_t);
+    uint32_t *zone = dk_isolated() ? dk_region_alloc(bytes) : malloc(bytes);
+    if (nheaders == cap) {
+        cap = cap ? 2 * cap : 16;
+        headers = realloc(headers, cap * sizeof *headers);
+    }
+    if (!zone || !headers)
         dk_fatal("grader: out of memory for a guarded buffer of %zu elements", n);
-    *h = (header){.n = n, .marked = marked, .unwritten = unwritten};
-    uint32_t *data = h->zone + GUARD;
+    headers[nheaders++] = (header){zone, n, marked, unwritten, NULL};
+    uint32_t *data = zone + GUARD;
     for (size_t i = 0; i < GUARD; i++)
-        h->zone[i] = data[n + i] = ZONE_MARK;
+        zone[i] = data[n + i] = ZONE_MARK;
     for (size_t i = 0; i < n; i++)
         data[i] = unwritten;
     return data;
@@ -133,7 +150,11 @@ void dk_guard_free(void *buf)
         return;
     header *h = header_of(buf);
     free(h->prefill);
-    free(h);
+    if (dk_isolated())
+        dk_region_free(h->zone);
+    else
+        free(h->zone);
+    *h = headers[--nheaders];
 }
 
 void dk_expect_accumulated(const float *grad, const float *buf, dk_shape shape, dk_tol tol,

@@ -21,6 +21,11 @@
 
 #include <stddef.h>
 
+/* A test by name (runner.c), or NULL. */
+const dk_graded *dk_graded_named(const char *name);
+/* Notes in the run folder that an allocation failed (worker.c). */
+void dk_note_out_of_memory(void);
+
 /* "element [2, 1] of shape (4, 3)" for the flat index of an element. */
 void dk_describe_element(dk_shape shape, size_t flat, char *buf, size_t len);
 

@@ -13,6 +13,7 @@
 #include "files.h"
 #include "grade.h"
 #include "internal.h"
+#include "remote.h"
 
 #include <criterion/hooks.h>
 #include <criterion/logging.h>
@@ -69,6 +70,14 @@ static void collect(void)
     for (const dk_graded *g = registered; g; g = g->next)
         tests[ntests++] = (outcome){.graded = g};
     qsort(tests, ntests, sizeof *tests, by_declaration);
+}
+
+const dk_graded *dk_graded_named(const char *name)
+{
+    for (const dk_graded *g = registered; g; g = g->next)
+        if (strcmp(g->name, name) == 0)
+            return g;
+    return NULL;
 }
 
 static outcome *find(const char *name)
@@ -139,9 +148,10 @@ static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t m
         snprintf(kind, klen, DK_PASSED);
     } else if (run_file_exists(o, DK_OOM_SUFFIX)) { /* the cause of what followed */
         snprintf(kind, klen, DK_OUT_OF_MEMORY);
+        const char *exe = getenv(DK_STUDENT_EXE_ENV);
         snprintf(msg, mlen, "an allocation failed under the test's %zu MiB limit (an "
                  "allocation that never stops, or a size computed wrong?)",
-                 DK_MEMORY_LIMIT >> 20);
+                 (exe && *exe ? DK_STUDENT_HEAP_SIZE : DK_MEMORY_LIMIT) >> 20);
     } else if (!o->ended) {
         snprintf(kind, klen, DK_CRASH);
         snprintf(msg, mlen, "the test's process vanished without a report");
@@ -292,6 +302,7 @@ static int run_standalone(const char *name)
         return 2;
     }
     dk_set_fail_handler(print_and_abort);
+    dk_remote_init(o->graded->timeout); /* (when DK_STUDENT_EXE names the student's program) */
     setvbuf(stdout, NULL, _IONBF, 0); /* what the code prints shows before a crash */
     fprintf(stderr, "%s/%s (seed %llu; SEED=n replays another)\n", DK_CHAPTER, name,
             (unsigned long long)dk_test_seed());

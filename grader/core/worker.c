@@ -11,6 +11,7 @@
  * part. */
 #include "grade.h"
 #include "internal.h"
+#include "remote.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -53,18 +54,28 @@ static void limit(int resource, rlim_t value)
     setrlimit(resource, &r);
 }
 
+void dk_note_out_of_memory(void)
+{
+    touch(DK_OOM_SUFFIX);
+}
+
 void dk_test_init(void)
 {
     char path[4096];
     if (!run_file(DK_OUT_SUFFIX, path, sizeof path))
         return;
+    const char *exe = getenv(DK_STUDENT_EXE_ENV);
+    const bool isolated = exe && *exe;
     /* What the code under test prints goes into the run folder, for the
      * report, instead of into the middle of the grade table. */
     if (freopen(path, "w", stdout))
         dup2(fileno(stdout), STDERR_FILENO);
     setvbuf(stdout, NULL, _IONBF, 0);
+    /* (the region first: sizing its memory counts as writing a file) */
+    const dk_graded *g = dk_graded_named(criterion_current_test->name);
+    dk_remote_init(g ? g->timeout : 60);
 #ifndef SANITIZED /* the sanitizers reserve terabytes of address space */
-    limit(RLIMIT_AS, DK_MEMORY_LIMIT);
+    limit(RLIMIT_AS, DK_MEMORY_LIMIT + (isolated ? DK_REGION_SIZE : 0));
 #endif
     limit(RLIMIT_FSIZE, DK_OUTPUT_LIMIT);
     limit(RLIMIT_CORE, 0);
@@ -72,10 +83,12 @@ void dk_test_init(void)
 
 void dk_test_reached_end(void)
 {
+    dk_remote_stop();
     cr_assert(true, "the test reached its end");
 }
 
-/* Replaces the weak definition in common/error.c for graded runs. */
+/* Replaces the weak definition in common/error.c for graded runs (a stub
+ * reached in the test's own process: make debug's build). */
 void dk_not_implemented(const char *func, const char *file)
 {
     dk_test_fail(DK_NOT_IMPLEMENTED, "%s (in %s)", func, file);

@@ -1,0 +1,212 @@
+# Writes a chapter's call layer from its spec (grader/NN-topic/calls.spec):
+#   awk -v headers="contract.h ..." -f grader/core/calls.awk calls.spec > calls.c
+# The tests and the student's code run in two processes (remote.c,
+# student.c); the generated file, compiled once with DK_TEST_SIDE and once
+# with DK_STUDENT_SIDE, carries each contract call across:
+#  - on the test side, a function of the contract's name that copies its
+#    arguments into the region both processes share, asks the student
+#    process to make the call, and copies every array back;
+#  - on the student side, a table of stubs that make the real call.
+#
+# The spec holds the contract's prototypes, each annotated:
+#   int f(const float *x [n * d], size_t n, size_t d, float *out [n]);
+#       an array and its element count (the data is copied both ways);
+#   bool g(mlp *net [struct mlp]);
+#       a struct the chapter's marshal.c shares (dk_share_mlp) and, on the
+#       student side, fixes (dk_fix_mlp: callbacks);
+#   r h(..., cb_fn fn [callback], void *ctx [context]);
+#       a callback of type cb_fn and its context, run in the test process;
+#   callback void cb_fn(size_t a, float *x [shared], void *ctx);
+#       a callback type: its pointers must lie in the shared region.
+# Lines starting with # are comments; a declaration ends with ';'.
+
+function trim(s) { sub(/^[ \t\n]+/, "", s); sub(/[ \t\n]+$/, "", s); return s }
+
+# Splits declaration d into NAME, RET and the parameters P_* (P_N of them).
+function parse(d,    open, shut, head, params, n, i, p, ann) {
+    open = index(d, "(")
+    shut = length(d)
+    while (substr(d, shut, 1) != ")")
+        shut--
+    head = trim(substr(d, 1, open - 1))
+    NAME = head
+    sub(/.*[ *]/, "", NAME)
+    RET = trim(substr(head, 1, length(head) - length(NAME)))
+    params = trim(substr(d, open + 1, shut - open - 1))
+    P_N = 0
+    if (params == "void" || params == "")
+        return
+    n = split(params, parts, ",")
+    for (i = 1; i <= n; i++) {
+        p = trim(parts[i])
+        ann = ""
+        if (match(p, /\[[^]]*\]$/)) {
+            ann = trim(substr(p, RSTART + 1, RLENGTH - 2))
+            p = trim(substr(p, 1, RSTART - 1))
+        }
+        P_N++
+        P_NAME[P_N] = p
+        sub(/.*[ *]/, "", P_NAME[P_N])
+        P_TYPE[P_N] = trim(substr(p, 1, length(p) - length(P_NAME[P_N])))
+        P_ANN[P_N] = ann
+    }
+}
+
+function kind(i) {
+    if (P_ANN[i] == "") return "scalar"
+    if (P_ANN[i] == "callback") return "callback"
+    if (P_ANN[i] == "context") return "context"
+    if (P_ANN[i] == "shared") return "shared"
+    if (P_ANN[i] ~ /^struct /) return "struct"
+    return "array"
+}
+
+function field_type(i) {
+    return kind(i) == "callback" ? "uint64_t" : kind(i) == "context" ? "void *" : P_TYPE[i]
+}
+
+function args_struct(prefix,    i) {
+    printf "struct %s_%s {\n", prefix, NAME
+    for (i = 1; i <= P_N; i++)
+        printf "    %s %s;\n", field_type(i), P_NAME[i]
+    if (RET != "void")
+        printf "    %s ret;\n", RET
+    printf "    char unused; /* (a struct may not be empty) */\n};\n\n"
+}
+
+function param_list(    i, s) {
+    s = ""
+    for (i = 1; i <= P_N; i++)
+        s = s (i > 1 ? ", " : "") P_TYPE[i] (P_TYPE[i] ~ /\*$/ ? "" : " ") P_NAME[i]
+    return P_N ? s : "void"
+}
+
+function test_wrapper(id,    i, k, cb) {
+    printf "%s %s(%s)\n{\n    dk_call c;\n", RET, NAME, param_list()
+    printf "    struct args_%s *a = dk_call_begin(&c, %d, \"%s\", sizeof *a);\n", NAME, id, NAME
+    cb = ""
+    for (i = 1; i <= P_N; i++) {
+        k = kind(i)
+        if (k == "scalar" || k == "shared")
+            printf "    a->%s = %s;\n", P_NAME[i], P_NAME[i]
+        else if (k == "array" && P_TYPE[i] ~ /^const /)
+            printf "    a->%s = dk_share_const(&c, %s, (size_t)(%s) * sizeof *%s, \"its %s\");\n",
+                   P_NAME[i], P_NAME[i], P_ANN[i], P_NAME[i], P_NAME[i]
+        else if (k == "array")
+            printf "    a->%s = dk_share(&c, %s, (size_t)(%s) * sizeof *%s);\n", P_NAME[i],
+                   P_NAME[i], P_ANN[i], P_NAME[i]
+        else if (k == "struct")
+            printf "    a->%s = dk_share_%s(&c, %s);\n", P_NAME[i], substr(P_ANN[i], 8), P_NAME[i]
+        else if (k == "callback")
+            cb = P_NAME[i]
+        else if (k == "context")
+            printf "    a->%s = dk_callback_slot(&c, (void (*)(void))%s, %s, dk_invoke_%s);\n",
+                   cb, cb, P_NAME[i], CB_TYPE_OF[NAME, cb]
+    }
+    printf "    dk_call_run(&c);\n"
+    if (RET != "void")
+        printf "    %s ret = a->ret;\n    dk_call_end(&c);\n    return ret;\n}\n\n", RET
+    else
+        printf "    dk_call_end(&c);\n}\n\n"
+}
+
+function student_stub(    i, k, s, cbs) {
+    printf "static void call_%s(void *p)\n{\n    struct args_%s *a = p;\n", NAME, NAME
+    s = ""
+    cbs = ""
+    for (i = 1; i <= P_N; i++) {
+        k = kind(i)
+        if (k == "struct")
+            printf "    dk_fix_%s(a->%s);\n", substr(P_ANN[i], 8), P_NAME[i]
+        if (k == "callback") {
+            s = s (i > 1 ? ", " : "") "a->" P_NAME[i] " ? dk_cb_" P_TYPE[i] " : NULL"
+            cbs = P_NAME[i]
+        } else if (k == "context") {
+            s = s (i > 1 ? ", " : "") "(void *)(uintptr_t)a->" cbs
+        } else {
+            s = s (i > 1 ? ", " : "") "a->" P_NAME[i]
+        }
+    }
+    printf "    %s%s(%s);\n}\n\n", RET != "void" ? "a->ret = " : "", NAME, s
+}
+
+# A callback type: the student side's stand-in, which asks the test process
+# to run the real one, and the test side's call of the real one.
+function callback_code(    i, s, ctx) {
+    printf "#ifdef DK_STUDENT_SIDE\n"
+    printf "%s dk_cb_%s(%s)\n{\n", RET, NAME, param_list()
+    printf "    struct cbargs_%s args = {0}, *a = &args; /* on the stack, in the region */\n", NAME
+    for (i = 1; i <= P_N; i++)
+        if (P_NAME[i] != "ctx")
+            printf "    a->%s = %s;\n", P_NAME[i], P_NAME[i]
+        else
+            ctx = P_NAME[i]
+    printf "    dk_student_callback((uint64_t)(uintptr_t)%s, a);\n", ctx
+    printf "%s}\n", RET != "void" ? "    return a->ret;\n" : ""
+    printf "#else\n"
+    printf "static void dk_invoke_%s(void (*fn)(void), void *ctx, void *p)\n{\n", NAME
+    printf "    struct cbargs_%s *a = p;\n", NAME
+    s = ""
+    for (i = 1; i <= P_N; i++) {
+        if (P_NAME[i] == "ctx") {
+            s = s (i > 1 ? ", " : "") "ctx"
+            continue
+        }
+        if (P_ANN[i] == "shared")
+            printf "    dk_check_shared(a->%s, \"%s's %s\");\n", P_NAME[i], NAME, P_NAME[i]
+        s = s (i > 1 ? ", " : "") "a->" P_NAME[i]
+    }
+    printf "    %s((%s)fn)(%s);\n}\n#endif\n\n", RET != "void" ? "a->ret = " : "", NAME, s
+}
+
+BEGIN { RS = ";" }
+{
+    text = $0
+    gsub(/(^|\n)[ \t]*#[^\n]*/, "", text) # comments
+    gsub(/[ \t\n]+/, " ", text)
+    text = trim(text)
+    if (text != "")
+        DECL[++NDECL] = text
+}
+END {
+    print "/* Generated by grader/core/calls.awk from the chapter's calls.spec: do not edit. */"
+    n = split(headers, h, " ")
+    for (i = 1; i <= n; i++)
+        printf "#include \"%s\"\n", h[i]
+    printf "#include \"remote.h\"\n"
+    for (d = 1; d <= NDECL; d++)
+        if (DECL[d] ~ /\[struct /)
+            USES_STRUCTS = 1
+    printf "%s\n", USES_STRUCTS ? "#include \"marshal.h\"\n" : ""
+    for (d = 1; d <= NDECL; d++) {
+        if (DECL[d] ~ /^callback /) {
+            parse(substr(DECL[d], 10))
+            args_struct("cbargs")
+            callback_code()
+            continue
+        }
+        parse(DECL[d])
+        for (i = 1; i <= P_N; i++)
+            if (kind(i) == "callback")
+                CB_TYPE_OF[NAME, P_NAME[i]] = P_TYPE[i]
+        args_struct("args")
+        NFUNC++
+        FUNCS[NFUNC] = DECL[d]
+    }
+    print "#ifdef DK_TEST_SIDE"
+    for (f = 1; f <= NFUNC; f++) {
+        parse(FUNCS[f])
+        test_wrapper(f - 1)
+    }
+    print "#else"
+    for (f = 1; f <= NFUNC; f++) {
+        parse(FUNCS[f])
+        student_stub()
+    }
+    print "const dk_call_entry dk_calls[] = {"
+    for (f = 1; f <= NFUNC; f++) {
+        parse(FUNCS[f])
+        printf "    {\"%s\", call_%s},\n", NAME, NAME
+    }
+    print "};\nconst size_t dk_ncalls = sizeof dk_calls / sizeof dk_calls[0];\n#endif"
+}
