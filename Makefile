@@ -107,7 +107,8 @@ $(G)/%/runner.o: grader/core/runner.c $(FLAGS)
 	$(CC) $(KIT_CFLAGS) -DDK_CHAPTER='"$*"' -c $< -o $@
 
 # The tests, and the chapter's kit code that they use (a shared recipe).
-$(G)/%/tests.stamp: $$(wildcard grader/$$*/*.c exercises/$$*/*.h drivers/$$*/*.h) $$(call kit_sources,$$*) \
+$(G)/%/tests.stamp: $$(filter-out grader/$$*/marshal.c,$$(wildcard grader/$$*/*.c)) \
+                    $$(wildcard exercises/$$*/*.h drivers/$$*/*.h) $$(call kit_sources,$$*) \
                     $(wildcard common/*.h datasets/*.h) grader/core/grade.h $(G)/%/ref_api.h $(FLAGS)
 	@rm -rf $(G)/$*/tests && mkdir -p $(G)/$*/tests
 	for t in $(filter %.c,$^); do \
@@ -140,14 +141,19 @@ $(G)/%/calls.c: grader/%/calls.spec grader/core/calls.awk
 	@mkdir -p $(@D)
 	awk -v headers="$(notdir $(wildcard exercises/$*/*.h))" -f grader/core/calls.awk $< > $@
 $(G)/%/calls_test.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
+	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_TEST_SIDE -c $< -o $@
 $(G)/%/calls_student.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
+	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_STUDENT_SIDE -c $< -o $@
 $(G)/%/marshal_test.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
+	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_TEST_SIDE -c $< -o $@
 $(G)/%/marshal_student.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
+	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_STUDENT_SIDE -c $< -o $@
 $(G)/student-main.o: grader/core/student.c grader/core/remote.h $(FLAGS)
+	@mkdir -p $(@D)
 	$(CC) $(KIT_CFLAGS) -c $< -o $@
 call_layer = $(if $(filter $(1),$(ISOLATED)),$(G)/student-main.o \
   $(addprefix $(G)/$(1)/,calls_test.o calls_student.o \

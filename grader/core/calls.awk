@@ -14,6 +14,9 @@
 #   bool g(mlp *net [struct mlp]);
 #       a struct the chapter's marshal.c shares (dk_share_mlp) and, on the
 #       student side, fixes (dk_fix_mlp: callbacks);
+#   bool g(mlp *net [struct-out mlp]) [after dk_check(ret, net)];
+#       a struct the call fills (its old contents are not read), and a check
+#       of what came back, run on the test side after the call;
 #   r h(..., cb_fn fn [callback], void *ctx [context]);
 #       a callback of type cb_fn and its context, run in the test process;
 #   callback void cb_fn(size_t a, float *x [shared], void *ctx);
@@ -22,8 +25,46 @@
 
 function trim(s) { sub(/^[ \t\n]+/, "", s); sub(/[ \t\n]+$/, "", s); return s }
 
-# Splits declaration d into NAME, RET and the parameters P_* (P_N of them).
-function parse(d,    open, shut, head, params, n, i, p, ann) {
+# Splits s at the commas outside () and [] into OUT[1..n]; returns n.
+function split_top(s, OUT,    n, depth, i, ch, start) {
+    n = 0
+    depth = 0
+    start = 1
+    for (i = 1; i <= length(s); i++) {
+        ch = substr(s, i, 1)
+        if (ch == "(" || ch == "[") depth++
+        else if (ch == ")" || ch == "]") depth--
+        else if (ch == "," && depth == 0) {
+            OUT[++n] = substr(s, start, i - start)
+            start = i + 1
+        }
+    }
+    OUT[++n] = substr(s, start)
+    return n
+}
+
+# The start of the bracketed annotation that ends s, or 0.
+function annotation_start(s,    i, depth, ch) {
+    if (substr(s, length(s), 1) != "]")
+        return 0
+    depth = 0
+    for (i = length(s); i > 0; i--) {
+        ch = substr(s, i, 1)
+        if (ch == "]") depth++
+        else if (ch == "[" && --depth == 0) return i
+    }
+    return 0
+}
+
+# Splits declaration d into NAME, RET, the parameters P_* (P_N of them) and
+# the check to run after the call (AFTER).
+function parse(d,    open, shut, head, params, n, i, p, ann, a) {
+    AFTER = ""
+    a = annotation_start(d)
+    if (a && substr(d, a, 7) == "[after ") {
+        AFTER = trim(substr(d, a + 7, length(d) - a - 7))
+        d = trim(substr(d, 1, a - 1))
+    }
     open = index(d, "(")
     shut = length(d)
     while (substr(d, shut, 1) != ")")
@@ -36,13 +77,14 @@ function parse(d,    open, shut, head, params, n, i, p, ann) {
     P_N = 0
     if (params == "void" || params == "")
         return
-    n = split(params, parts, ",")
+    n = split_top(params, parts)
     for (i = 1; i <= n; i++) {
         p = trim(parts[i])
         ann = ""
-        if (match(p, /\[[^]]*\]$/)) {
-            ann = trim(substr(p, RSTART + 1, RLENGTH - 2))
-            p = trim(substr(p, 1, RSTART - 1))
+        a = annotation_start(p)
+        if (a) {
+            ann = trim(substr(p, a + 1, length(p) - a - 1))
+            p = trim(substr(p, 1, a - 1))
         }
         P_N++
         P_NAME[P_N] = p
@@ -57,6 +99,7 @@ function kind(i) {
     if (P_ANN[i] == "callback") return "callback"
     if (P_ANN[i] == "context") return "context"
     if (P_ANN[i] == "shared") return "shared"
+    if (P_ANN[i] ~ /^struct-out /) return "struct-out"
     if (P_ANN[i] ~ /^struct /) return "struct"
     return "array"
 }
@@ -97,6 +140,8 @@ function test_wrapper(id,    i, k, cb) {
                    P_NAME[i], P_ANN[i], P_NAME[i]
         else if (k == "struct")
             printf "    a->%s = dk_share_%s(&c, %s);\n", P_NAME[i], substr(P_ANN[i], 8), P_NAME[i]
+        else if (k == "struct-out")
+            printf "    a->%s = dk_share_out(&c, %s, sizeof *%s);\n", P_NAME[i], P_NAME[i], P_NAME[i]
         else if (k == "callback")
             cb = P_NAME[i]
         else if (k == "context")
@@ -105,9 +150,11 @@ function test_wrapper(id,    i, k, cb) {
     }
     printf "    dk_call_run(&c);\n"
     if (RET != "void")
-        printf "    %s ret = a->ret;\n    dk_call_end(&c);\n    return ret;\n}\n\n", RET
-    else
-        printf "    dk_call_end(&c);\n}\n\n"
+        printf "    %s ret = a->ret;\n", RET
+    printf "    dk_call_end(&c);\n"
+    if (AFTER != "")
+        printf "    %s;\n", AFTER
+    printf "%s}\n\n", RET != "void" ? "    return ret;\n" : ""
 }
 
 function student_stub(    i, k, s, cbs) {
@@ -117,7 +164,7 @@ function student_stub(    i, k, s, cbs) {
     for (i = 1; i <= P_N; i++) {
         k = kind(i)
         if (k == "struct")
-            printf "    dk_fix_%s(a->%s);\n", substr(P_ANN[i], 8), P_NAME[i]
+            printf "    dk_fix_%s((void *)a->%s);\n", substr(P_ANN[i], 8), P_NAME[i]
         if (k == "callback") {
             s = s (i > 1 ? ", " : "") "a->" P_NAME[i] " ? dk_cb_" P_TYPE[i] " : NULL"
             cbs = P_NAME[i]
@@ -159,23 +206,23 @@ function callback_code(    i, s, ctx) {
     printf "    %s((%s)fn)(%s);\n}\n#endif\n\n", RET != "void" ? "a->ret = " : "", NAME, s
 }
 
-BEGIN { RS = ";" }
-{
-    text = $0
-    gsub(/(^|\n)[ \t]*#[^\n]*/, "", text) # comments
-    gsub(/[ \t\n]+/, " ", text)
-    text = trim(text)
-    if (text != "")
-        DECL[++NDECL] = text
-}
+/^[ \t]*#/ { next } # comments
+{ SPEC = SPEC " " $0 }
 END {
+    n = split(SPEC, decls, ";")
+    for (i = 1; i <= n; i++) {
+        text = trim(decls[i])
+        gsub(/[ \t]+/, " ", text)
+        if (text != "")
+            DECL[++NDECL] = text
+    }
     print "/* Generated by grader/core/calls.awk from the chapter's calls.spec: do not edit. */"
     n = split(headers, h, " ")
     for (i = 1; i <= n; i++)
         printf "#include \"%s\"\n", h[i]
     printf "#include \"remote.h\"\n"
     for (d = 1; d <= NDECL; d++)
-        if (DECL[d] ~ /\[struct /)
+        if (DECL[d] ~ /\[(struct|after) /)
             USES_STRUCTS = 1
     printf "%s\n", USES_STRUCTS ? "#include \"marshal.h\"\n" : ""
     for (d = 1; d <= NDECL; d++) {

@@ -295,6 +295,18 @@ void *dk_share_const(dk_call *c, const void *p, size_t size, const char *what)
     return s;
 }
 
+void *dk_share_out(dk_call *c, void *p, size_t size)
+{
+    if (!p)
+        return NULL;
+    if (c->ncopies == sizeof c->copies / sizeof c->copies[0])
+        dk_test_fail(DK_KIT_ERROR, "%s: too many arrays in one call", c->name);
+    void *s = scratch(size);
+    c->copies[c->ncopies++] = (dk_copy){p, s, size, NULL};
+    memset(p, 0, size); /* (the comparison below then copies what the call wrote) */
+    return s;
+}
+
 void *dk_scratch_copy(dk_call *c, const void *p, size_t size)
 {
     (void)c;
@@ -396,9 +408,14 @@ void dk_call_end(dk_call *c)
                  "write into memory of your own)", c->name, k->what);
         memcpy(k->original, k->shared, k->size);
     }
-    for (size_t i = 0; i < c->nmembers; i++) /* back to the original arrays */
-        if (*c->members[i].original_field == c->members[i].shared)
-            *c->members[i].original_field = c->members[i].original;
+    for (size_t i = 0; i < c->nmembers; i++) { /* back to the original arrays */
+        void **field = c->members[i].original_field;
+        if (*field == c->members[i].shared)
+            *field = c->members[i].original;
+        else if (*field && *field != c->members[i].original && !dk_in_region(*field, 1, true))
+            FAIL(DK_WRONG_VALUE, "%s set a pointer of its struct to memory that is not its "
+                 "own (a static array?): allocate it", c->name);
+    }
     for (size_t i = 0; i < c->nafter; i++)
         c->after[i](c->after_of[i]);
     R.scratch_top = c->mark;
@@ -408,7 +425,8 @@ void dk_call_end(dk_call *c)
 
 void dk_check_shared(const void *p, const char *what)
 {
-    if (p && !dk_in_region(p, 1, true))
-        dk_test_fail(DK_WRONG_VALUE, "%s points outside your code's heap and stack (to a static "
-                     "array?): pass memory from malloc or a local array", what);
+    if (p && !dk_in_region(p, 1, false))
+        dk_test_fail(DK_WRONG_VALUE, "%s points outside the memory the test shares with your code "
+                     "(to a static array?): pass memory from malloc, a local array or an "
+                     "argument", what);
 }

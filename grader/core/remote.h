@@ -132,6 +132,9 @@ void *dk_share(dk_call *c, const void *p, size_t size);
 /* A const input: copied in, and the test fails if the student's code
  * changed it (what names it in the message). */
 void *dk_share_const(dk_call *c, const void *p, size_t size, const char *what);
+/* An output struct (size bytes) the call fills: zeroed in the region, copied
+ * back whole. */
+void *dk_share_out(dk_call *c, void *p, size_t size);
 /* A copy for the call alone, never copied back (a struct whose callbacks
  * the marshal replaced). */
 void *dk_scratch_copy(dk_call *c, const void *p, size_t size);

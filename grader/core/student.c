@@ -224,7 +224,10 @@ static void install_filter(void)
                          SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday), SCMP_SYS(getpid),
                          SCMP_SYS(gettid), SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn),
                          SCMP_SYS(rt_sigprocmask), SCMP_SYS(rt_sigaction), SCMP_SYS(exit),
-                         SCMP_SYS(exit_group), SCMP_SYS(fstat), SCMP_SYS(lseek)};
+                         SCMP_SYS(exit_group), SCMP_SYS(fstat), SCMP_SYS(lseek),
+                         /* OpenBLAS places its buffers */
+                         SCMP_SYS(mbind), SCMP_SYS(get_mempolicy), SCMP_SYS(set_mempolicy),
+                         SCMP_SYS(sched_getaffinity)};
     for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
         allow(f, plain[i]);
     const int no_exec[] = {SCMP_SYS(mmap), SCMP_SYS(mprotect)};
@@ -235,10 +238,10 @@ static void install_filter(void)
     const int socket_calls[] = {SCMP_SYS(sendto), SCMP_SYS(recvfrom)};
     for (size_t i = 0; i < 2; i++)
         if (seccomp_rule_add(f, SCMP_ACT_ALLOW, socket_calls[i], 1,
-                             SCMP_A0(SCMP_CMP_EQ, DK_FD_SOCKET)) != 0)
+                             SCMP_A0(SCMP_CMP_EQ, DK_FD_SOCKET, 0)) != 0)
             dk_fatal("seccomp: cannot allow the socket");
     for (int fd = 1; fd <= 2; fd++)
-        if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd)) != 0)
+        if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, fd, 0)) != 0)
             dk_fatal("seccomp: cannot allow writes to the output");
     /* fstat through newfstatat(fd, "", ..., AT_EMPTY_PATH), as glibc makes it */
     if (seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1,
