@@ -136,7 +136,7 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 # cross; the student process's main is grader/core/student.c.
 ISOLATED   = $(patsubst grader/%/calls.spec,%,$(wildcard grader/*/calls.spec))
 SECCOMP    = $(shell pkg-config --libs libseccomp 2>/dev/null)
-side_flags = $(KIT_CFLAGS) -Igrader/core -Igrader/$(1) $(CHAPTER_INCLUDES)
+side_flags = $(KIT_CFLAGS) -Igrader/core -Igrader/$(1) -I$(G)/$(1) $(CHAPTER_INCLUDES)
 $(G)/%/calls.c: grader/%/calls.spec grader/core/calls.awk
 	@mkdir -p $(@D)
 	awk -v headers="$(notdir $(wildcard exercises/$*/*.h))" -f grader/core/calls.awk $< > $@

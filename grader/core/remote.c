@@ -23,7 +23,7 @@
 
 /* The test side's part of the region: guarded outputs below, each call's
  * copies above (a stack: a call frees what it took when it ends). */
-#define PERSISTENT_SIZE (DK_REGION_TEST_SIZE / 2)
+#define PERSISTENT_SIZE (DK_REGION_TEST_SIZE / 4)
 #define ALIGN 64
 
 typedef struct block {
@@ -133,6 +133,20 @@ static void *scratch(size_t size)
     void *p = (char *)DK_REGION_BASE + R.scratch_top;
     R.scratch_top += size;
     return memset(p, 0, size);
+}
+
+/* A copy between two zones of NaN: a read past either end of an array
+ * gives NaN (as it gave junk in one process), never a harmless zero. */
+static void *guarded_scratch(size_t size)
+{
+    enum { ZONE = ALIGN };
+    char *p = scratch(ZONE + size + ZONE);
+    const uint32_t nan = 0x7fc0deadu;
+    for (size_t i = 0; i < ZONE; i += sizeof nan) {
+        memcpy(p + i, &nan, sizeof nan);
+        memcpy(p + ZONE + size + i, &nan, sizeof nan);
+    }
+    return p + ZONE;
 }
 
 /* ---- The student process --------------------------------------------------------- */
@@ -281,7 +295,7 @@ void *dk_share(dk_call *c, const void *p, size_t size)
         return (void *)p;
     if (c->ncopies == sizeof c->copies / sizeof c->copies[0])
         dk_test_fail(DK_KIT_ERROR, "%s: too many arrays in one call", c->name);
-    void *s = scratch(size ? size : 1);
+    void *s = guarded_scratch(size);
     memcpy(s, p, size);
     c->copies[c->ncopies++] = (dk_copy){(void *)p, s, size, NULL};
     return s;

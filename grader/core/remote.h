@@ -28,8 +28,8 @@
 /* The region: the test side's part (arguments, guarded outputs), then the
  * student's (its heap, then its stack). */
 #define DK_REGION_BASE ((uintptr_t)0x200000000000)
-#define DK_REGION_TEST_SIZE ((size_t)512 << 20)
-#define DK_REGION_STUDENT_SIZE ((size_t)1536 << 20)
+#define DK_REGION_TEST_SIZE ((size_t)1 << 30)
+#define DK_REGION_STUDENT_SIZE ((size_t)1 << 30)
 #define DK_REGION_SIZE (DK_REGION_TEST_SIZE + DK_REGION_STUDENT_SIZE)
 #define DK_STUDENT_STACK_SIZE ((size_t)64 << 20)
 #define DK_STUDENT_HEAP_SIZE (DK_REGION_STUDENT_SIZE - DK_STUDENT_STACK_SIZE)
