@@ -198,7 +198,7 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 
 .PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit check-build check-grades check-mutants check-plots \
-        check-layout check-messages check-long stubs build-drivers
+        check-layout check-messages check-long check-san check-san-grades stubs build-drivers
 
 help:
 	@cat tools/help.txt
@@ -366,6 +366,24 @@ check-long:
 	for s in $(CHECK_LONG); do start=$$SECONDS; $(MAKE_QUIET) $$s || exit 1; \
 	  times+=$$(printf '  %-20s %4d s' "$$s" $$((SECONDS - start)))$$'\n'; done; \
 	printf 'make check-long passed in %ds:\n%s' $$SECONDS "$$times"
+
+# The long checks' sanitizer step: every chapter's reference and tests
+# built with SAN=1 (AddressSanitizer + UBSan, in build/san) and graded;
+# every test must pass and no sanitizer may speak (UBSan stops at its
+# first report, so it fails the test too).
+CHECK_LONG += check-san
+check-san:
+	@echo "== every chapter's reference and tests under AddressSanitizer and UBSan"
+	@$(MAKE_QUIET) SAN=1 grade-kit
+	@$(MAKE_QUIET) SAN=1 check-san-grades
+
+check-san-grades:
+	@rm -rf $(CHECK)/san
+	@printf '%s\n' $(CHAPTERS) | UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  xargs -P 2 -I{} grader/grade-chapter {} solutions $(CHECK)/san
+	@awk -F'\t' '$$4 != "passed" {print "  " $$1 ": " $$5 ": " $$6; bad = 1} END {exit bad}' \
+	  $(CHECK)/san/*/results.tsv
+	@! grep -E -l 'ERROR: (Address|Leak)Sanitizer|runtime error:' $(CHECK)/san/*/runner.log
 
 # The stubs as committed (git's HEAD; the files themselves outside git):
 # make check grades and compiles these, not the working files, which a

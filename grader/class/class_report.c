@@ -125,6 +125,17 @@ static void report_stopped_one(FILE *f, const gradebook *gb, const student *s)
     report_stopped_tests(f, gb, s);
 }
 
+/* grade-class's notes: submissions graded under another id, entries of
+ * SUBMISSIONS not graded. */
+static void report_names(FILE *f, const gradebook *gb)
+{
+    if (!gb->nname_notes)
+        return;
+    fputs("\nSubmissions renamed or not graded because of their names or kinds:\n", f);
+    for (int i = 0; i < gb->nname_notes; i++)
+        fprintf(f, "  %s\n", gb->name_notes[i].note);
+}
+
 void write_report(const gradebook *gb, const char *out)
 {
     out_file o = gb_create(gb_format("%s/report/report.txt", out));
@@ -135,6 +146,7 @@ void write_report(const gradebook *gb, const char *out)
     report_totals(o.f, gb, out);
     report_pass_rates(o.f, gb);
     report_slowest(o.f, gb);
+    report_names(o.f, gb);
     fputs("\nCrashing and stopped submissions, and what stopped them:\n", o.f);
     for (int i = 0; i < gb->nstudents; i++)
         if (gb->students[i].submitted)

@@ -1,9 +1,11 @@
 /* dlkit-gradebook: a class's gradebook from the results of its submissions.
  *
- *   dlkit-gradebook --out OUT --kit VIEW [--config FILE] --chapters "A B" KEY...
+ *   dlkit-gradebook --out OUT --kit VIEW [--config FILE] [--names FILE]
+ *                   --chapters "A B" KEY...
  *
  * Reads OUT/runs/KEY.tsv (grade-one), the tests' catalogues in the kit's
- * view (VIEW/build and VIEW/build-hidden) and the class configuration, and
+ * view (VIEW/build and VIEW/build-hidden), the class configuration and
+ * grade-class's notes on the submissions' names (renamed, ignored), and
  * writes, each under a temporary name then renamed:
  *   OUT/gradebook.csv, OUT/gradebook.json   one row per student
  *   OUT/students/ID/results.json            Gradescope's format
@@ -115,12 +117,21 @@ void gb_commit(out_file o)
 
 /* ---- The students ------------------------------------------------------------- */
 
+static const char *name_note_of(const gradebook *gb, const char *key)
+{
+    for (int i = 0; i < gb->nname_notes; i++)
+        if (strcmp(gb->name_notes[i].key, key) == 0)
+            return gb->name_notes[i].note;
+    return "";
+}
+
 static void add_student(gradebook *gb, const char *key, const char *id, const char *name)
 {
     student *s = &gb->students[gb->nstudents++];
     snprintf(s->key, sizeof s->key, "%s", key);
     gb_key_of(id, s->id, sizeof s->id); /* (a file name in students/) */
     s->name = name;
+    s->name_note = name_note_of(gb, key);
 }
 
 static const roster_entry *on_roster(const gradebook *gb, const char *key)
@@ -178,24 +189,28 @@ static void read_catalogs(gradebook *gb, const char *kit)
 
 int main(int argc, char **argv)
 {
-    const char *out = NULL, *kit = NULL, *config = NULL;
+    const char *out = NULL, *kit = NULL, *config = NULL, *names = NULL;
     char *chapter_list = NULL;
     int first = 1;
     for (; first + 1 < argc && argv[first][0] == '-'; first += 2) {
         if (!strcmp(argv[first], "--out")) out = argv[first + 1];
         else if (!strcmp(argv[first], "--kit")) kit = argv[first + 1];
         else if (!strcmp(argv[first], "--config")) config = argv[first + 1];
+        else if (!strcmp(argv[first], "--names")) names = argv[first + 1];
         else if (!strcmp(argv[first], "--chapters")) chapter_list = gb_strdup(argv[first + 1]);
         else break;
     }
     if (!out || !kit || !chapter_list || first >= argc)
-        dk_fatal("usage: dlkit-gradebook --out OUT --kit VIEW [--config FILE] --chapters \"A B\" KEY...");
+        dk_fatal("usage: dlkit-gradebook --out OUT --kit VIEW [--config FILE] [--names FILE] "
+                 "--chapters \"A B\" KEY...");
     gradebook *gb = gb_calloc(1, sizeof *gb);
     gb->visibility = "after_due_date";
     set_chapters(gb, chapter_list);
     read_catalogs(gb, kit);
     if (config)
         read_config(gb, config);
+    if (names)
+        read_name_notes(gb, names);
     gather_students(gb, argv + first, argc - first);
     for (int i = 0; i < gb->nstudents; i++) {
         read_results(gb, &gb->students[i], out);

@@ -47,12 +47,18 @@ typedef struct student {
     double public_points[MAX_CHAPTERS], hidden_points[MAX_CHAPTERS];
     double total;
     char *overrides; /* "what=score: reason; ..." or "" */
+    const char *name_note; /* why it was renamed (grade-class), or "" */
 } student;
 
 typedef struct roster_entry {
     char key[256];
     const char *id, *name;
 } roster_entry;
+
+typedef struct name_note { /* a line of grade-class's names.tsv */
+    const char *key;          /* "" for an entry not graded */
+    const char *note;
+} name_note;
 
 typedef struct override {
     const char *id, *what, *reason;
@@ -70,6 +76,8 @@ typedef struct gradebook {
     int nroster;
     override *overrides;
     int noverrides;
+    name_note *name_notes;
+    int nname_notes;
     const char *visibility; /* of hidden tests, in Gradescope's words */
 } gradebook;
 
@@ -95,7 +103,13 @@ void gb_commit(out_file o);
 /* ---- inputs.c ---------------------------------------------------------------- */
 
 void read_catalog(gradebook *gb, const char *path, int ch, bool hidden);
+/* The configuration's text, cut in place (the gradebook points into it);
+ * false with a message in *why (allocated) at the first line not
+ * understood. */
+bool parse_config(gradebook *gb, char *text, char **why);
 void read_config(gradebook *gb, const char *path);
+/* grade-class's notes on names: "KEY<TAB>NOTE" lines. */
+void read_name_notes(gradebook *gb, const char *path);
 void read_results(const gradebook *gb, student *s, const char *out);
 
 /* ---- scores.c ------------------------------------------------------------------ */

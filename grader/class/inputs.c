@@ -30,15 +30,17 @@ void read_catalog(gradebook *gb, const char *path, int ch, bool hidden)
     }
 }
 
-/* ---- The configuration ----------------------------------------------------- */
+/* ---- The configuration ------------------------------------------------------
+ * Parsed without ending the program, so that a fuzzer can drive it; the
+ * first fault is returned in *why. */
 
-static double number(const char *s, const char *what, int line)
+static bool number(const char *s, double *v)
 {
     char *end;
-    double v = s ? strtod(s, &end) : 0;
-    if (!s || *end || v < 0)
-        dk_fatal("dlkit-gradebook: configuration line %d: %s must be a number >= 0", line, what);
-    return v;
+    if (!s)
+        return false;
+    *v = strtod(s, &end);
+    return !*end && *v >= 0 && *v <= 1e9; /* (no NaN: it fails both) */
 }
 
 /* The rest of a line after n words, spaces trimmed. */
@@ -67,47 +69,63 @@ static void add_roster_entry(gradebook *gb, char **word, const char *line)
     r->name = after_words(line, 3);
 }
 
-static void add_override(gradebook *gb, char **word, const char *line, int number_of_line)
+static const char *add_override(gradebook *gb, char **word, const char *line)
 {
-    gb->overrides = gb_realloc(gb->overrides, (size_t)gb->noverrides + 1, sizeof *gb->overrides);
+    double score;
     const char *reason = after_words(line, 4);
     if (!*reason)
-        dk_fatal("dlkit-gradebook: configuration line %d: an override needs a reason",
-                 number_of_line);
-    gb->overrides[gb->noverrides++] =
-        (override){word[1], word[2], reason, number(word[3], "a score", number_of_line)};
+        return "an override needs a reason";
+    if (!number(word[3], &score))
+        return "the score must be a number >= 0";
+    gb->overrides = gb_realloc(gb->overrides, (size_t)gb->noverrides + 1, sizeof *gb->overrides);
+    gb->overrides[gb->noverrides++] = (override){word[1], word[2], reason, score};
+    return NULL;
 }
 
-static void config_line(gradebook *gb, char *line, int number_of_line)
+/* A weight: the word, or 1 when absent and optional. */
+static const char *set_weight(double *weight, const char *word, bool optional)
 {
-    char *copy = gb_strdup(line), *save = NULL;
-    char *word[4] = {strtok_r(copy, " \t", &save)};
+    if (!word && optional)
+        *weight = 1;
+    else if (!number(word, weight))
+        return "a weight must be a number >= 0";
+    return NULL;
+}
+
+/* NULL when understood, else what is wrong. The words point into line,
+ * which the gradebook keeps. */
+static const char *config_line(gradebook *gb, char *line)
+{
+    char *save = NULL, *word[4] = {strtok_r(gb_strdup(line), " \t", &save)};
     for (int i = 1; i < 4; i++)
         word[i] = strtok_r(NULL, " \t", &save);
     const char *key = word[0];
     int ch = word[1] ? gb_find_chapter(gb, word[1]) : -1;
-    if (strcmp(key, "chapter") == 0 && ch >= 0) {
-        gb->chapters[ch].weight = word[2] ? number(word[2], "a weight", number_of_line) : 1;
-    } else if (strcmp(key, "hidden") == 0 && ch >= 0) {
-        gb->chapters[ch].hidden_weight = number(word[2], "a weight", number_of_line);
-    } else if (strcmp(key, "visibility") == 0 && word[1] && gradescope_visibility(word[1])) {
-        gb->visibility = word[1];
-    } else if (strcmp(key, "student") == 0 && word[2]) {
-        add_roster_entry(gb, word, line);
-    } else if (strcmp(key, "override") == 0 && word[3] &&
-               (strcmp(word[2], "total") == 0 || gb_find_chapter(gb, word[2]) >= 0)) {
-        add_override(gb, word, line, number_of_line);
-    } else if (strcmp(key, "chapter") != 0 && strcmp(key, "hidden") != 0) {
-        dk_fatal("dlkit-gradebook: configuration line %d not understood: %s "
-                 "(see grader/class/class.conf.example)", number_of_line, line);
-    }
+    bool chapter = strcmp(key, "chapter") == 0, hidden = strcmp(key, "hidden") == 0;
     /* (chapter and hidden lines of chapters not graded in this run are
      * skipped: grade-class has checked their names.) */
+    if ((chapter || hidden) && ch < 0)
+        return NULL;
+    if (chapter)
+        return set_weight(&gb->chapters[ch].weight, word[2], true);
+    if (hidden)
+        return set_weight(&gb->chapters[ch].hidden_weight, word[2], false);
+    if (strcmp(key, "visibility") == 0 && word[1] && gradescope_visibility(word[1])) {
+        gb->visibility = word[1];
+        return NULL;
+    }
+    if (strcmp(key, "student") == 0 && word[2]) {
+        add_roster_entry(gb, word, line);
+        return NULL;
+    }
+    if (strcmp(key, "override") == 0 && word[3] &&
+        (strcmp(word[2], "total") == 0 || gb_find_chapter(gb, word[2]) >= 0))
+        return add_override(gb, word, line);
+    return "not understood (see grader/class/class.conf.example)";
 }
 
-void read_config(gradebook *gb, const char *path)
+bool parse_config(gradebook *gb, char *text, char **why)
 {
-    char *text = gb_read_text(path);
     int n = 0;
     for (char *line = text, *next; line; line = next) {
         next = strchr(line, '\n');
@@ -116,8 +134,35 @@ void read_config(gradebook *gb, const char *path)
         n++;
         line += strspn(line, " \t\r");
         line[strcspn(line, "\r")] = '\0';
-        if (*line && *line != '#')
-            config_line(gb, line, n);
+        const char *fault = *line && *line != '#' ? config_line(gb, line) : NULL;
+        if (fault) {
+            *why = gb_format("configuration line %d: %s: %s", n, fault, line);
+            return false;
+        }
+    }
+    return true;
+}
+
+void read_config(gradebook *gb, const char *path)
+{
+    char *why;
+    if (!parse_config(gb, gb_read_text(path), &why))
+        dk_fatal("dlkit-gradebook: %s: %s", path, why);
+}
+
+/* ---- grade-class's notes on the submissions' names ------------------------ */
+
+void read_name_notes(gradebook *gb, const char *path)
+{
+    char *text = gb_read_text(path), *save = NULL; /* kept: the notes point into it */
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strchr(line, '\t');
+        if (!tab)
+            dk_fatal("dlkit-gradebook: %s: malformed line", path);
+        *tab = '\0';
+        gb->name_notes = gb_realloc(gb->name_notes, (size_t)gb->nname_notes + 1,
+                                    sizeof *gb->name_notes);
+        gb->name_notes[gb->nname_notes++] = (name_note){line, tab + 1};
     }
 }
 

@@ -10,12 +10,16 @@
 
 /* ---- The gradebook -------------------------------------------------------- */
 
-/* A CSV field, quoted when it must be (RFC 4180). */
+/* A CSV field, quoted when it must be (RFC 4180). A cell that a
+ * spreadsheet would read as a formula (it starts with = + - @, a tab or a
+ * carriage return: a submission's or a student's name may) gets a single
+ * quote before it and is quoted, as OWASP's rule on CSV injection says. */
 static void csv_field(FILE *f, const char *s, bool last)
 {
     s = s ? s : "";
-    if (strpbrk(s, ",\"\n\r")) {
-        fputc('"', f);
+    bool formula = *s && strchr("=+-@\t\r", *s);
+    if (formula || strpbrk(s, ",\"\n\r")) {
+        fputs(formula ? "\"'" : "\"", f);
         for (; *s; s++)
             fputs(*s == '"' ? "\"\"" : (char[2]){*s, 0}, f);
         fputc('"', f);
@@ -23,6 +27,14 @@ static void csv_field(FILE *f, const char *s, bool last)
         fputs(s, f);
     }
     fputc(last ? '\n' : ',', f);
+}
+
+/* What the gradebook says of how the files were taken: the note on the
+ * submission's name, then the notes of its run. */
+static char *student_notes(const student *s)
+{
+    const char *run = s->submitted ? s->meta[M_NOTES] : "";
+    return gb_format("%s%s%s", s->name_note, *s->name_note && *run ? "; " : "", run);
 }
 
 /* A test's name in the gradebook: "hidden:" before a hidden test's. */
@@ -44,7 +56,7 @@ static void csv_header(FILE *f, const gradebook *gb)
         fprintf(f, ",%s", name);
         free(name);
     }
-    fputs(",overrides,events,seconds,cpu_seconds,peak_mib\n", f);
+    fputs(",overrides,events,notes,seconds,cpu_seconds,peak_mib\n", f);
 }
 
 static void csv_row(FILE *f, const gradebook *gb, const student *s)
@@ -63,6 +75,9 @@ static void csv_row(FILE *f, const gradebook *gb, const student *s)
     fputc(',', f);
     csv_field(f, s->overrides, false);
     csv_field(f, s->submitted ? s->meta[M_EVENTS] : DK_NO_SUBMISSION, false);
+    char *notes = student_notes(s);
+    csv_field(f, notes, false);
+    free(notes);
     fprintf(f, "%.2f,%.2f,%.1f\n", meta_number(s, M_SECONDS), meta_number(s, M_CPU),
             meta_number(s, M_PEAK) / 1024);
 }
@@ -115,6 +130,10 @@ static void json_student(FILE *f, const gradebook *gb, const student *s)
     json_string(f, s->overrides);
     fputs(", \"events\": ", f);
     json_string(f, s->submitted ? s->meta[M_EVENTS] : DK_NO_SUBMISSION);
+    fputs(", \"notes\": ", f);
+    char *notes = student_notes(s);
+    json_string(f, notes);
+    free(notes);
     fprintf(f, ", \"seconds\": %.2f, \"cpu_seconds\": %.2f, \"peak_mib\": %.1f}",
             meta_number(s, M_SECONDS), meta_number(s, M_CPU), meta_number(s, M_PEAK) / 1024);
 }
@@ -190,6 +209,8 @@ static void write_feedback(const gradebook *gb, const student *s, const char *ou
     fprintf(f, "dlkit: %s%s%s%s\n", s->id, *s->name ? " (" : "", s->name, *s->name ? ")" : "");
     fprintf(f, "Submission: %s\nTotal: %.2f / 100\n\n",
             s->submitted ? s->meta[M_SUBMISSION] : "none received", s->total);
+    if (*s->name_note)
+        fprintf(f, "Its name: %s\n\n", s->name_note);
     bool show_hidden = strcmp(gb->visibility, "visible") == 0;
     feedback_chapters(f, gb, s, show_hidden);
     if (*s->overrides)
