@@ -164,6 +164,11 @@ $(BUILD)/bin/dlkit-report: $(BUILD)/obj/grader/report.o $(BUILD)/obj/grader/json
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# What grade-chapter refuses in chapter code's text (grader/srccheck.c).
+$(BUILD)/bin/dlkit-srccheck: $(BUILD)/obj/grader/srccheck.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@
+
 # What grader/grade-chapter needs to know.
 export DK_CC = $(CC)
 export DK_CFLAGS = $(STUDENT_CFLAGS)
@@ -204,7 +209,7 @@ help:
 	@cat tools/help.txt
 
 grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch))) \
-           $(BUILD)/bin/dlkit-report
+           $(BUILD)/bin/dlkit-report $(BUILD)/bin/dlkit-srccheck
 
 # Grading that cannot run exits 2 (make's failure), as the README says.
 src_exists = @test -d $(SRC) || { echo "dlkit: SRC=$(SRC): no such folder (SRC names a folder laid out like exercises/)"; exit 2; }
