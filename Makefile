@@ -146,7 +146,7 @@ $(G)/%/calls_test.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
 $(G)/%/calls_student.o: $(G)/%/calls.c grader/core/remote.h $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_STUDENT_SIDE -c $< -o $@
-$(G)/%/marshal_test.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
+$(G)/%/marshal_test.o: grader/%/marshal.c grader/core/remote.h $(G)/%/ref_api.h $(FLAGS)
 	@mkdir -p $(@D)
 	$(CC) $(call side_flags,$*) -DDK_TEST_SIDE -c $< -o $@
 $(G)/%/marshal_student.o: grader/%/marshal.c grader/core/remote.h $(FLAGS)
