@@ -64,8 +64,7 @@ void dk_test_init(void)
     char path[4096];
     if (!run_file(DK_OUT_SUFFIX, path, sizeof path))
         return;
-    const char *exe = getenv(DK_STUDENT_EXE_ENV);
-    const bool isolated = exe && *exe;
+
     /* What the code under test prints goes into the run folder, for the
      * report, instead of into the middle of the grade table. */
     if (freopen(path, "w", stdout))
@@ -75,7 +74,7 @@ void dk_test_init(void)
     const dk_graded *g = dk_graded_named(criterion_current_test->name);
     dk_remote_init(g ? g->timeout : 60);
 #ifndef SANITIZED /* the sanitizers reserve terabytes of address space */
-    limit(RLIMIT_AS, DK_MEMORY_LIMIT + (isolated ? DK_REGION_SIZE : 0));
+    limit(RLIMIT_AS, DK_MEMORY_LIMIT + (dk_isolated() ? DK_REGION_SIZE : 0));
 #endif
     limit(RLIMIT_FSIZE, DK_OUTPUT_LIMIT);
     limit(RLIMIT_CORE, 0);
