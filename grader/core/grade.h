@@ -48,6 +48,14 @@ void dk_test_reached_end(void);
  * own tests, so the runner never walks Criterion's private structures. */
 void dk_register_graded(dk_graded *test);
 
+/* The sanitizers' builds (make debug SAN=1, the long checks' check-san) run
+ * several times slower: their tests get DK_TIMEOUT_SCALE times longer. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define DK_TIMEOUT_SCALE 5
+#else
+#define DK_TIMEOUT_SCALE 1
+#endif
+
 #define GRADED_TEST(test_name, test_points, timeout_s, hint_text)             \
     static void dk_body_##test_name(void);                                     \
     static dk_graded dk_meta_##test_name = {#test_name, test_points, timeout_s, \
@@ -58,7 +66,8 @@ void dk_register_graded(dk_graded *test);
         dk_register_graded(&dk_meta_##test_name);                              \
     }                                                                          \
     /* (Criterion's timeout backs up the kit's own, which fires first) */     \
-    Test(graded, test_name, .timeout = (timeout_s) + 10, .init = dk_test_init) \
+    Test(graded, test_name, .timeout = DK_TIMEOUT_SCALE * (timeout_s) + 10,   \
+         .init = dk_test_init)                                                 \
     {                                                                          \
         dk_body_##test_name();                                                 \
         dk_test_reached_end();                                                 \

@@ -162,7 +162,7 @@ static void judge(const outcome *o, char *kind, size_t klen, char *msg, size_t m
     } else if (o->timed_out) {
         snprintf(kind, klen, DK_TIMEOUT);
         snprintf(msg, mlen, "did not finish within %g s (an endless loop?)",
-                 o->graded->timeout);
+                 DK_TIMEOUT_SCALE * o->graded->timeout);
     } else if (o->failure[0]) {
         snprintf(msg, mlen, "%s", dk_kind_split(o->failure, kind, klen));
     } else {
@@ -302,7 +302,7 @@ static int run_standalone(const char *name)
         return 2;
     }
     dk_set_fail_handler(print_and_abort);
-    dk_remote_init(o->graded->timeout); /* (when DK_STUDENT_EXE names the student's program) */
+    dk_remote_init(DK_TIMEOUT_SCALE * o->graded->timeout); /* (when DK_STUDENT_EXE is set) */
     setvbuf(stdout, NULL, _IONBF, 0); /* what the code prints shows before a crash */
     fprintf(stderr, "%s/%s (seed %llu; SEED=n replays another)\n", DK_CHAPTER, name,
             (unsigned long long)dk_test_seed());

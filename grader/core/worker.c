@@ -72,7 +72,7 @@ void dk_test_init(void)
     setvbuf(stdout, NULL, _IONBF, 0);
     /* (the region first: sizing its memory counts as writing a file) */
     const dk_graded *g = dk_graded_named(criterion_current_test->name);
-    dk_remote_init(g ? g->timeout : 60);
+    dk_remote_init(DK_TIMEOUT_SCALE * (g ? g->timeout : 60));
 #ifndef SANITIZED /* the sanitizers reserve terabytes of address space */
     limit(RLIMIT_AS, DK_MEMORY_LIMIT + (dk_isolated() ? DK_REGION_SIZE : 0));
 #endif
