@@ -25,10 +25,12 @@ static void vfail(const char *kind, const char *fmt, va_list ap)
     char msg[MSG_LEN];
     int n = snprintf(msg, sizeof msg, "%s: ", kind);
     vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
-    if (fail_handler)
+    if (fail_handler) {
         fail_handler(msg);
-    else
+    } else {
+        dk_note_ended(msg);
         cr_assert_fail("%s", msg);
+    }
     abort(); /* not reached: both end the test */
 }
 

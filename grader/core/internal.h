@@ -9,9 +9,12 @@
 #define DK_RUN_DIR_ENV "DK_GRADE_RUN_DIR"
 
 /* File names in the run folder: "<test>.oom" when an allocation
- * failed under the memory limit, "<test>.out" what the test printed. */
+ * failed under the memory limit, "<test>.out" what the test printed,
+ * "<test>.ended" how it ended as soon as it did ("passed", or its first
+ * failure), for when the runner is stopped before it writes the results. */
 #define DK_OOM_SUFFIX ".oom"
 #define DK_OUT_SUFFIX ".out"
+#define DK_ENDED_SUFFIX ".ended"
 
 /* Limits of one test's process. */
 #define DK_MEMORY_LIMIT ((size_t)2 << 30)  /* address space, bytes */
@@ -25,6 +28,9 @@
 const dk_graded *dk_graded_named(const char *name);
 /* Notes in the run folder that an allocation failed (worker.c). */
 void dk_note_out_of_memory(void);
+/* Notes in the run folder how the test ended: failure is its first failed
+ * check, NULL when it passed (worker.c). */
+void dk_note_ended(const char *failure);
 
 /* "element [2, 1] of shape (4, 3)" for the flat index of an element. */
 void dk_describe_element(dk_shape shape, size_t flat, char *buf, size_t len);

@@ -80,9 +80,28 @@ void dk_test_init(void)
     limit(RLIMIT_CORE, 0);
 }
 
+/* Written whole under a temporary name, then renamed: a runner stopped at
+ * any moment finds the verdict complete or absent. Only the test's process
+ * writes it, and no student code runs there (remote.h); a single-process
+ * build is never salvaged (grade-chapter). */
+void dk_note_ended(const char *failure)
+{
+    char path[4096], tmp[4200];
+    if (!run_file(DK_ENDED_SUFFIX, path, sizeof path))
+        return;
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    dk_tsv_field(f, failure ? failure : DK_PASSED, '\n');
+    if (fclose(f) == 0)
+        rename(tmp, path);
+}
+
 void dk_test_reached_end(void)
 {
     dk_remote_stop();
+    dk_note_ended(NULL);
     cr_assert(true, "the test reached its end");
 }
 
