@@ -2,6 +2,8 @@
 #include "mlp_recipe.h"
 
 #include "schedule.h"
+#include "workspace.h"
+
 
 #include <math.h>
 #include <stdlib.h>
@@ -66,7 +68,7 @@ float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_da
     mlp net;
     if (!mlp_create(&net, sizes, r->depth + 1, MLP_RELU, &rng))
         return NAN;
-    float *velocity = calloc(net.nparams, sizeof *velocity);
+    float *velocity = dk_workspace_alloc(net.nparams, sizeof *velocity);
     if (!velocity) {
         mlp_free(&net);
         return NAN;
@@ -89,7 +91,7 @@ float mlp_recipe_train(const mlp_recipe *r, const dk_dataset *train, const dk_da
             hooks->on_epoch(&rep, hooks->ctx);
         }
     }
-    free(velocity);
+    dk_workspace_free(velocity);
     mlp_free(&net);
     return acc;
 }

@@ -3,6 +3,8 @@
 
 #include "backprop.h"
 #include "metrics.h"
+#include "workspace.h"
+
 
 #include <math.h>
 #include <stdlib.h>
@@ -78,10 +80,10 @@ static bool net_create(net *n, const training_recipe *r, size_t in, size_t class
     const size_t h = r->hidden, top = r->depth ? h : in;
     n->nparams = layer_offset(n, r->depth) + classes * (top + 1);
     n->nstate = n->nparams + 2 * r->depth * h;
-    n->state = calloc(n->nstate, sizeof(float));
-    n->grads = calloc(n->nparams, sizeof(float));
-    n->m = calloc(n->nparams, sizeof(float));
-    n->v = calloc(n->nparams, sizeof(float));
+    n->state = dk_workspace_alloc(n->nstate, sizeof(float));
+    n->grads = dk_workspace_alloc(n->nparams, sizeof(float));
+    n->m = dk_workspace_alloc(n->nparams, sizeof(float));
+    n->v = dk_workspace_alloc(n->nparams, sizeof(float));
     if (!n->state || !n->grads || !n->m || !n->v)
         return false;
     for (size_t l = 0; l < r->depth; l++) {
@@ -97,12 +99,14 @@ static bool net_create(net *n, const training_recipe *r, size_t in, size_t class
 
 static void net_free(net *n)
 {
-    free(n->state), free(n->grads), free(n->m), free(n->v);
+    dk_workspace_free(n->state), dk_workspace_free(n->grads);
+    dk_workspace_free(n->m), dk_workspace_free(n->v);
 }
 
 /* One batch's activations, for each hidden layer (B, hidden) each: the
  * linear output z, the batch norm's output, ReLU's, dropout's (the next
- * layer's input) and the dropout mask; the batch norms' statistics. */
+ * layer's input) and the dropout mask; the batch norms' statistics. All in
+ * a workspace but the logits that are scored and the labels. */
 typedef struct acts {
     size_t B;
     float *z, *bn, *relu, *out, *mask, *mean, *invstd, *logits, *dlogits, *d1, *d2, *x;
@@ -115,14 +119,14 @@ static bool acts_alloc(acts *a, const net *n, size_t B)
     *a = (acts){.B = B};
     float **bufs[] = {&a->z, &a->bn, &a->relu, &a->out, &a->mask};
     for (size_t i = 0; i < 5; i++)
-        *bufs[i] = malloc((layers + 1) * sizeof(float));
-    a->mean = malloc((L * h + 1) * sizeof(float));
-    a->invstd = malloc((L * h + 1) * sizeof(float));
+        *bufs[i] = dk_workspace_alloc(layers + 1, sizeof(float));
+    a->mean = dk_workspace_alloc(L * h + 1, sizeof(float));
+    a->invstd = dk_workspace_alloc(L * h + 1, sizeof(float));
     a->logits = malloc(B * n->classes * sizeof(float));
-    a->dlogits = malloc(B * n->classes * sizeof(float));
-    a->d1 = malloc((B * (h > n->in ? h : n->in) + 1) * sizeof(float));
-    a->d2 = malloc((B * (h > n->in ? h : n->in) + 1) * sizeof(float));
-    a->x = malloc(B * n->in * sizeof(float));
+    a->dlogits = dk_workspace_alloc(B * n->classes, sizeof(float));
+    a->d1 = dk_workspace_alloc(B * (h > n->in ? h : n->in) + 1, sizeof(float));
+    a->d2 = dk_workspace_alloc(B * (h > n->in ? h : n->in) + 1, sizeof(float));
+    a->x = dk_workspace_alloc(B * n->in, sizeof(float));
     a->labels = malloc(B * sizeof(int));
     return a->z && a->bn && a->relu && a->out && a->mask && a->mean && a->invstd &&
            a->logits && a->dlogits && a->d1 && a->d2 && a->x && a->labels;
@@ -130,9 +134,11 @@ static bool acts_alloc(acts *a, const net *n, size_t B)
 
 static void acts_free(acts *a)
 {
-    free(a->z), free(a->bn), free(a->relu), free(a->out), free(a->mask), free(a->mean);
-    free(a->invstd), free(a->logits), free(a->dlogits), free(a->d1), free(a->d2);
-    free(a->x), free(a->labels);
+    float *shared[] = {a->z, a->bn, a->relu, a->out, a->mask, a->mean, a->invstd,
+                       a->dlogits, a->d1, a->d2, a->x};
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++)
+        dk_workspace_free(shared[i]);
+    free(a->logits), free(a->labels);
 }
 
 /* Forward pass of x (B, in) into a->logits; in training, batch statistics

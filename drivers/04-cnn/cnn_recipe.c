@@ -4,6 +4,7 @@
 #include "metrics.h"
 #include "schedule.h"
 #include "training.h"
+#include "workspace.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,7 +37,8 @@ lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data)
     return (lenet_config){data->h, data->w, data->c, r->c1, r->c2, r->hidden, data->classes};
 }
 
-/* Buffers of one batch of B images of dim floats. */
+/* Buffers of one batch of B images of dim floats: the network's in a
+ * workspace; the logits that are scored and the labels, the recipe's own. */
 typedef struct scratch {
     float *x, *acts, *dacts, *logits, *dlogits;
     int *labels;
@@ -44,8 +46,9 @@ typedef struct scratch {
 
 static void scratch_free(scratch *s)
 {
-    free(s->x), free(s->acts), free(s->dacts), free(s->logits), free(s->dlogits);
-    free(s->labels);
+    dk_workspace_free(s->x), dk_workspace_free(s->acts), dk_workspace_free(s->dacts);
+    dk_workspace_free(s->dlogits);
+    free(s->logits), free(s->labels);
 }
 
 /* dacts only for training. */
@@ -53,9 +56,11 @@ static bool scratch_alloc(scratch *s, const lenet *net, size_t B, bool train)
 {
     const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
     const size_t acts = lenet_acts_size(net, B);
-    *s = (scratch){malloc(B * dim * sizeof(float)), malloc(acts * sizeof(float)),
-                   train ? malloc(acts * sizeof(float)) : NULL, malloc(B * C * sizeof(float)),
-                   malloc(B * C * sizeof(float)), malloc(B * sizeof(int))};
+    *s = (scratch){dk_workspace_alloc(B * dim, sizeof(float)),
+                   dk_workspace_alloc(acts, sizeof(float)),
+                   train ? dk_workspace_alloc(acts, sizeof(float)) : NULL,
+                   malloc(B * C * sizeof(float)), dk_workspace_alloc(B * C, sizeof(float)),
+                   malloc(B * sizeof(int))};
     if (s->x && s->acts && (s->dacts || !train) && s->logits && s->dlogits && s->labels)
         return true;
     scratch_free(s);
@@ -170,7 +175,8 @@ float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_da
         return NAN;
     const size_t n = r->subset && r->subset < train->n ? r->subset : train->n;
     one_cycle schedule = {r->epochs * ((n + r->batch - 1) / r->batch), r->lr_max};
-    cnn_training t = {r, one_cycle_at, &schedule, calloc(net.nparams, sizeof(float)), 0, hooks};
+    cnn_training t = {r, one_cycle_at, &schedule, dk_workspace_alloc(net.nparams, sizeof(float)),
+                      0, hooks};
     float acc = NAN;
     const bool watched = hooks && hooks->on_epoch;
     for (size_t epoch = 1; t.velocity && epoch <= r->epochs; epoch++) {
@@ -185,7 +191,7 @@ float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_da
             hooks->on_epoch(&rep, hooks->ctx);
         }
     }
-    free(t.velocity);
+    dk_workspace_free(t.velocity);
     lenet_free(&net);
     return acc;
 }

@@ -89,12 +89,14 @@ static void invoke_lr_at(void (*fn)(void), void *ctx, void *p)
     a->ret = ((float (*)(size_t, void *))fn)(a->step, ctx);
 }
 
+/* (The student's process runs on during a callback: each argument is read
+ * once, into a local, and checked there.) */
 static void invoke_augment(void (*fn)(void), void *ctx, void *p)
 {
-    augment_args *a = p;
-    dk_check_shared(a->x, "the batch handed to augment");
-    dk_check_shared(a->rng, "the rng handed to augment");
-    ((void (*)(float *, size_t, dk_rng *, void *))fn)(a->x, a->B, a->rng, ctx);
+    const augment_args a = *(const augment_args *)p;
+    dk_check_shared(a.x, "the batch handed to augment");
+    dk_check_shared(a.rng, "the rng handed to augment");
+    ((void (*)(float *, size_t, dk_rng *, void *))fn)(a.x, a.B, a.rng, ctx);
 }
 
 train_config *dk_share_train_config(dk_call *c, const train_config *cfg)

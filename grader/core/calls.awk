@@ -124,9 +124,22 @@ function param_list(    i, s) {
     return P_N ? s : "void"
 }
 
+# Every argument and the result passed by value: after the call the test
+# reads nothing of the region but the result (remote.h's values_only).
+function values_only(    i) {
+    if (RET ~ /\*/ || AFTER != "")
+        return 0
+    for (i = 1; i <= P_N; i++)
+        if (P_TYPE[i] ~ /\*/ || kind(i) != "scalar")
+            return 0
+    return 1
+}
+
 function test_wrapper(id,    i, k, cb) {
     printf "%s %s(%s)\n{\n    dk_call c;\n", RET, NAME, param_list()
     printf "    struct args_%s *a = dk_call_begin(&c, %d, \"%s\", sizeof *a);\n", NAME, id, NAME
+    if (values_only())
+        printf "    c.values_only = true;\n"
     cb = ""
     for (i = 1; i <= P_N; i++) {
         k = kind(i)

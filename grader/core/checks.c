@@ -10,6 +10,10 @@
 
 enum { MSG_LEN = 2048 };
 
+/* worker.c's, in a graded test's process (absent from the kit's own
+ * tests). */
+extern void dk_note_ended(const char *failure) __attribute__((weak));
+
 static void vfail(const char *kind, const char *fmt, va_list ap)
     __attribute__((noreturn, format(printf, 2, 0)));
 
@@ -20,6 +24,10 @@ void dk_set_fail_handler(dk_fail_handler handler)
     fail_handler = handler;
 }
 
+/* worker.c's, in a graded test's process (absent from the kit's own
+ * tests). */
+extern void dk_note_ended(const char *failure) __attribute__((weak));
+
 static void vfail(const char *kind, const char *fmt, va_list ap)
 {
     char msg[MSG_LEN];
@@ -28,7 +36,8 @@ static void vfail(const char *kind, const char *fmt, va_list ap)
     if (fail_handler) {
         fail_handler(msg);
     } else {
-        dk_note_ended(msg);
+        if (dk_note_ended)
+            dk_note_ended(msg);
         cr_assert_fail("%s", msg);
     }
     abort(); /* not reached: both end the test */

@@ -2,6 +2,7 @@
  * the student process, and each call across. */
 #define _GNU_SOURCE /* memfd_create, close_range, MAP_FIXED_NOREPLACE */
 #include "remote.h"
+#include "workspace.h"
 
 #include "grade.h"
 #include "internal.h"
@@ -96,10 +97,9 @@ void dk_remote_init(double timeout_s)
 
 /* ---- The test side's allocations ------------------------------------------------ */
 
-void *dk_region_alloc(size_t size)
+/* size bytes of the persistent part, or NULL when it has no room. */
+static void *persistent_alloc(size_t size)
 {
-    if (!R.mapped)
-        return NULL;
     size = (size + ALIGN - 1) / ALIGN * ALIGN;
     for (size_t i = 0; i < R.nblocks; i++)
         if (!R.blocks[i].used && R.blocks[i].size >= size) {
@@ -107,7 +107,7 @@ void *dk_region_alloc(size_t size)
             return (char *)DK_REGION_BASE + R.blocks[i].offset;
         }
     if (size > PERSISTENT_SIZE - R.persistent_top)
-        dk_test_fail(DK_KIT_ERROR, "the tests' part of the shared region is full");
+        return NULL;
     if (R.nblocks == R.cap) {
         R.cap = R.cap ? 2 * R.cap : 64;
         if (!(R.blocks = realloc(R.blocks, R.cap * sizeof *R.blocks)))
@@ -118,11 +118,41 @@ void *dk_region_alloc(size_t size)
     return (char *)DK_REGION_BASE + R.persistent_top - size;
 }
 
+void *dk_region_alloc(size_t size)
+{
+    if (!R.mapped)
+        return NULL;
+    void *p = persistent_alloc(size);
+    if (!p)
+        dk_test_fail(DK_KIT_ERROR, "the tests' part of the shared region is full");
+    return p;
+}
+
 void dk_region_free(void *p)
 {
     for (size_t i = 0; i < R.nblocks; i++)
         if ((char *)DK_REGION_BASE + R.blocks[i].offset == p)
             R.blocks[i].used = false;
+}
+
+/* The workspace of the kit's recipes (common/workspace.h): in the region
+ * when the student's code runs in a process of its own and there is room
+ * (else private memory, which each call then copies). */
+void *dk_workspace_alloc(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    const size_t bytes = n * size > 0 ? n * size : 1;
+    void *p = R.mapped ? persistent_alloc(bytes) : NULL;
+    return p ? memset(p, 0, bytes) : calloc(1, bytes);
+}
+
+void dk_workspace_free(void *p)
+{
+    if (p && dk_in_region(p, 1, false))
+        dk_region_free(p);
+    else
+        free(p);
 }
 
 static void *scratch(size_t size)
@@ -169,10 +199,6 @@ static _Noreturn void exec_student(const char *exe, int region, int sock)
     const struct rlimit as = {DK_REGION_SIZE + ((size_t)2 << 30), DK_REGION_SIZE + ((size_t)2 << 30)};
     setrlimit(RLIMIT_AS, &as);
 #endif
-    /* one thread: graded code runs single-threaded, and OpenBLAS then
-     * starts no threads of its own, which the filter would stop */
-    setenv("OPENBLAS_NUM_THREADS", "1", 1);
-    setenv("OMP_NUM_THREADS", "1", 1);
     char *const argv[] = {(char *)exe, NULL};
     execv(exe, argv);
     _exit(127);
@@ -250,7 +276,8 @@ static _Noreturn void ended(const dk_call *c)
     dk_test_fail(WIFSIGNALED(status) ? DK_CRASH : DK_EXITED, "%s %s", c->name, why);
 }
 
-/* The next message from the student process, which is then stopped. */
+/* The next message from the student process, which is then stopped
+ * unless it asks for a callback or returns from a call of values only. */
 static dk_msg receive(const dk_call *c)
 {
     for (;;) {
@@ -266,7 +293,10 @@ static dk_msg receive(const dk_call *c)
         ssize_t n = recv(R.sock, &m, sizeof m, 0);
         if (n <= 0)
             ended(c);
-        stop_student();
+        const bool runs_on = n == (ssize_t)sizeof m &&
+            (m.kind == DK_MSG_CALLBACK || (m.kind == DK_MSG_RETURN && c->values_only));
+        if (!runs_on)
+            stop_student();
         if (n != (ssize_t)sizeof m)
             FAIL(DK_CRASH, "%s: your code's process sent what the kit never sends (a message "
                  "of the wrong size)", c->name);

@@ -11,8 +11,11 @@
  * region too, so the structs it fills (mlp_create's) read the same on the
  * test side. Whatever comes back is untrusted: pointers are checked to lie
  * in the region before the test side reads through them, and the student
- * process is stopped (SIGSTOP) whenever the test process is not waiting
- * for it, so nothing it shares can change while a test checks it.
+ * process is stopped (SIGSTOP) from each call's return until the next
+ * call, so nothing it shares can change while a test checks it. During a
+ * callback it is not stopped (one stop costs more than most callbacks):
+ * the callback's invoker reads each argument once, and what the callback
+ * sees of the arrays is a copy (remote.c's sync_copies).
  *
  * A chapter's call layer (calls.c, generated from grader/NN-topic/
  * calls.spec by calls.awk) holds, on the test side, a function of each
@@ -111,6 +114,9 @@ typedef struct dk_call {
     void *after_of[8];
     size_t nafter;
     size_t first_slot;      /* callback slots of this call */
+    /* Every argument and the result are values, read once: the student
+     * process need not be stopped when it returns. */
+    bool values_only;
 } dk_call;
 
 /* True when the tests run the student's code in a process of its own. */
