@@ -134,7 +134,8 @@ $(G)/%/catalog.tsv: $(G)/%/runner.o $(G)/%/tests.stamp $(G)/%/solution.o $(G)/%/
 # (grader/core/remote.h) has a calls.spec: its call layer is generated from
 # it, compiled for each side, with the chapter's marshal.c where structs
 # cross; the student process's main is grader/core/student.c.
-ISOLATED   = $(patsubst grader/%/calls.spec,%,$(wildcard grader/*/calls.spec))
+# (Linux only: elsewhere the tests and the student's code share a process.)
+ISOLATED   = $(if $(filter Linux,$(shell uname -s)),$(patsubst grader/%/calls.spec,%,$(wildcard grader/*/calls.spec)))
 SECCOMP    = $(shell pkg-config --libs libseccomp 2>/dev/null)
 side_flags = $(KIT_CFLAGS) -Igrader/core -Igrader/$(1) -I$(G)/$(1) $(CHAPTER_INCLUDES)
 $(G)/%/calls.c: grader/%/calls.spec grader/core/calls.awk
