@@ -74,6 +74,20 @@ bool dk_load_csv(const char *path, dk_dataset *out, dk_err *err);
 /* A whole text file (NUL-terminated; *len excludes the NUL). */
 char *dk_load_text(const char *path, size_t *len, dk_err *err);
 
+/* Sentences with a score, one per line "id<TAB>score<TAB>text" (the
+ * movie-review snippets: a human rating in -4..+4), gzipped or not; UTF-8
+ * with LF or CRLF line ends, blank lines skipped. A malformed line, bytes
+ * that are not UTF-8 or a truncated file fail, naming the line. */
+typedef struct dk_sentences {
+    size_t n;
+    char **text;  /* (n,) NUL-terminated, into buffer */
+    float *score; /* (n,) */
+    char *buffer; /* the file's text */
+} dk_sentences;
+
+bool dk_load_sentences(const char *path, dk_sentences *out, dk_err *err);
+void dk_sentences_free(dk_sentences *s);
+
 /* ---- Named data sets ------------------------------------------------- */
 
 /* Loads a data set by name and split ("train" or "test"; tables have only
@@ -87,6 +101,9 @@ bool dk_dataset_load(const char *name, const char *split, dk_dataset *out,
 
 /* Path of a named text corpus ("tinyshakespeare", "names"). */
 bool dk_text_path(const char *name, char *path, size_t len, dk_err *err);
+
+/* A named set of sentences ("movie-reviews"). */
+bool dk_sentences_load(const char *name, dk_sentences *out, dk_err *err);
 
 /* ---- Fetcher ---------------------------------------------------------- */
 

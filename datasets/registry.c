@@ -35,6 +35,9 @@ static const dk_set sets[] = {
     {.name = "tinyshakespeare", .in_kit = true, .required = true,
      .use = "chapters 05-06 train on text",
      .nfiles = 1, .files = {{"tinyshakespeare.txt", {0}}}},
+    {.name = "movie-reviews", .in_kit = true, .required = true,
+     .use = "chapter 05's sentiment task trains on it",
+     .nfiles = 1, .files = {{"movie-review-snippets.tsv.gz", {0}}}},
     /* Debian's dataset-fashion-mnist re-compressed the files: each has the
      * canonical sum and Debian's. */
     {.name = "fashion-mnist", .required = true,

@@ -1,5 +1,5 @@
 # Fuzzing the parsers that students and instructors feed the kit: IDX,
-# CIFAR-10 and CSV files (datasets/), a results.tsv line
+# CIFAR-10, CSV and sentence files (datasets/), a results.tsv line
 # (grader/core/results.c) and the class configuration (grader/class/).
 #   make fuzz [FUZZ_SECONDS=60]   each harness for that long, clang's
 #                                 libFuzzer with ASan and UBSan
@@ -9,7 +9,7 @@
 # A crash is kept under build/fuzz/crashes/NAME/; once fixed, copy it to
 # fuzz/regressions/NAME/, which check-fuzz replays.
 FUZZ         := $(BUILD)/fuzz
-FUZZERS      := idx cifar csv results config
+FUZZERS      := idx cifar csv sentences results config
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS   = -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O1 \
                 -fsanitize=address,undefined -fno-sanitize-recover=undefined \

@@ -526,6 +526,92 @@ T(text_paths_by_name, 5)
     assert_has(err, "no text corpus named 'iris'");
 }
 
+/* ---- Sentences -------------------------------------------------------------- */
+
+T(sentences_the_movie_review_snippets, 10)
+{
+    dk_sentences s;
+    dk_err err;
+    cr_assert(dk_sentences_load("movie-reviews", &s, &err), "%s", err.msg);
+    cr_assert_eq(s.n, 10605);
+    size_t pos = 0, neg = 0, zero = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        pos += s.score[i] > 0, neg += s.score[i] < 0, zero += s.score[i] == 0;
+        cr_assert(s.score[i] >= -4 && s.score[i] <= 4, "line %zu: score %g", i + 1, s.score[i]);
+        cr_assert_not(strpbrk(s.text[i], "\r\n\t"), "line %zu keeps a line end", i + 1);
+    }
+    cr_assert_eq(pos, 5242);
+    cr_assert_eq(neg, 5326);
+    cr_assert_eq(zero, 37);
+    cr_assert(strncmp(s.text[0], "The Rock is destined", 20) == 0, "%s", s.text[0]);
+    cr_assert_float_eq(s.score[2], -0.6f, 1e-6);
+    dk_sentences_free(&s);
+    cr_assert_not(dk_sentences_load("names", &s, &err));
+    assert_has(err, "no set of sentences named 'names'");
+}
+
+T(sentences_lf_crlf_blank_lines_and_gzip, 5)
+{
+    static const char text[] = "1\t2.5\tgood\r\n\r\n2\t-1\tbad, tab\there\n3\t0\tcaf\xc3\xa9";
+    const char *paths[2] = {write_text("s.tsv", text), write_gz("s.tsv.gz", text, sizeof text - 1)};
+    for (int k = 0; k < 2; k++) {
+        dk_sentences s;
+        dk_err err;
+        cr_assert(dk_load_sentences(paths[k], &s, &err), "%s", err.msg);
+        cr_assert_eq(s.n, 3);
+        cr_assert_str_eq(s.text[0], "good");
+        cr_assert_str_eq(s.text[1], "bad, tab\there"); /* the text is the rest of the line */
+        cr_assert_str_eq(s.text[2], "caf\xc3\xa9");
+        cr_assert_float_eq(s.score[1], -1.0f, 0);
+        dk_sentences_free(&s);
+    }
+}
+
+/* Each fault: the file's name, the line, and what is wrong. */
+T(sentences_faults_name_file_and_line, 5)
+{
+    static const struct { const char *text, *says; } bad[] = {
+        {"1\t1\tok\n2\t1\n", "line 2: expected id<TAB>score<TAB>text"},
+        {"1\t1\tok\nx\t1\tno id\n", "line 2: the id 'x' is not a number"},
+        {"1\tgood\tno score\n", "line 1: the score 'good' is not a number"},
+        {"1\tnan\tNaN score\n", "line 1: the score 'nan' is not a number"},
+        {"1\t1\t \n", "line 1: no text"},
+        {"1\t1\tok\n2\t1\tLatin-1 caf\xe9\n", "line 2: not UTF-8 text (byte 0xe9)"},
+        {"1\t1\tok\n2\t1\toverlong \xc0\xaf\n", "line 2: not UTF-8 text (byte 0xc0)"},
+        {"\r\n\n", "no sentences"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        dk_sentences s;
+        dk_err err;
+        const char *path = write_text("bad.tsv", bad[i].text);
+        cr_assert_not(dk_load_sentences(path, &s, &err), "case %zu loaded", i);
+        assert_has(err, "bad.tsv");
+        assert_has(err, bad[i].says);
+        cr_assert_null(s.text);
+    }
+    static const char nul[] = "1\t1\tok\n2\t1\ta\0b\n";
+    dk_sentences s;
+    dk_err err;
+    cr_assert_not(dk_load_sentences(write_file("nul.tsv", nul, sizeof nul - 1), &s, &err));
+    assert_has(err, "line 2: not UTF-8 text (byte 0x00)");
+    cr_assert_not(dk_load_sentences(in_tmp("gone.tsv.gz"), &s, &err));
+    assert_has(err, "gone.tsv.gz");
+    assert_has(err, "make data");
+}
+
+T(sentences_truncated_gzip_is_an_error, 5)
+{
+    size_t len;
+    dk_err err;
+    char *gz = dk_read_file(KIT_DATA "/movie-review-snippets.tsv.gz", &len, &err);
+    cr_assert(gz, "%s", err.msg);
+    const char *path = write_file("cut.tsv.gz", gz, len / 2);
+    free(gz);
+    dk_sentences s;
+    cr_assert_not(dk_load_sentences(path, &s, &err));
+    assert_has(err, "cut.tsv.gz: corrupt or truncated file");
+}
+
 /* ---- Named sets ------------------------------------------------------------ */
 
 T(named_mnist10k_train_and_test, 20)
