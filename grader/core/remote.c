@@ -144,11 +144,15 @@ void *dk_region_alloc(size_t size)
     return p;
 }
 
+/* (Cleared: a later call must not find what a block held, a reference
+ * run's workspace least of all.) */
 void dk_region_free(void *p)
 {
     for (size_t i = 0; i < R.nblocks; i++)
-        if ((char *)DK_REGION_BASE + R.blocks[i].offset == p)
+        if ((char *)DK_REGION_BASE + R.blocks[i].offset == p && R.blocks[i].used) {
+            memset(p, 0, R.blocks[i].size);
             R.blocks[i].used = false;
+        }
 }
 
 /* The workspace of the kit's recipes (common/workspace.h): in the region
