@@ -292,7 +292,7 @@ train:
 	@tools/deps grade
 	@$(MAKE_QUIET) $(DRIVERS)/train || { echo "dlkit: your code does not compile (above)."; exit 1; }
 	@rm -f $(LOGS)/.complete
-	@DLKIT_SRC=$(SRC) $(DRIVERS)/train $(LOGS) $(DATA) $(if $(PLAIN),plain)
+	@DLKIT_SRC=$(SRC) DLKIT_TASK=$(TASK) $(DRIVERS)/train $(LOGS) $(DATA) $(if $(PLAIN),plain)
 
 plot:
 	$(one_chapter)
