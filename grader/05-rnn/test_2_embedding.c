@@ -48,9 +48,8 @@ GRADED_TEST(embedding_backward_scatter_add, 8, 10,
         float *dtable = dk_guard_floats_prefilled(V * E, &rng);
         embedding_backward(dout, idx, n, V, E, dtable);
         dk_expect_accumulated(want, dtable, DK_SHAPE(V, E), DK_TOL_REDUCTION,
-                              "dtable after embedding_backward(V = %zu, E = %zu, n = %zu, token "
-                              "%d used %s) (the gradients it held plus the rows of dout)",
-                              V, E, n, idx[0], n > V ? "several times" : "once or more");
+                              "dtable after embedding_backward of %zu rows into %zu tokens "
+                              "(E = %zu)", n, V, E);
         dk_guard_free(dtable);
         free(dout), free(want);
     }

@@ -195,18 +195,23 @@ GRADED_TEST(lm_backward_gradients, 12, 20,
             ref_lm_backward(&cfg, p.params, p.X, B, p.acts, p.dlogits, want);
             float *grads = dk_guard_floats_prefilled(n, &rng);
             lm_backward(&cfg, p.params, p.X, B, p.acts, p.dlogits, grads);
+            /* In the backward pass's order: the first one wrong is nearest the bug. */
             const lm_layout l = lm_layout_of(&cfg);
-            const size_t at[8] = {l.C, l.W1, l.b1, l.gamma, l.beta, l.W2, l.b2, l.n};
-            static const char *const names[7] = {"C", "W1", "b1", "gamma", "beta", "W2", "b2"};
+            const size_t H = cfg.hidden, in = cfg.context * cfg.embed;
+            const struct { const char *name; size_t at; dk_shape shape; } parts[7] = {
+                {"W2", l.W2, DK_SHAPE(cfg.V, H)}, {"b2", l.b2, DK_SHAPE(cfg.V)},
+                {"gamma", l.gamma, DK_SHAPE(H)}, {"beta", l.beta, DK_SHAPE(H)},
+                {"W1", l.W1, DK_SHAPE(H, in)}, {"b1", l.b1, DK_SHAPE(H)},
+                {"C", l.C, DK_SHAPE(cfg.V, cfg.embed)}};
             for (int k = 0; k < 7; k++) {
-                const float *prefill = dk_guard_prefill(grads);
-                float *expect = alloc_or_die(at[k + 1] - at[k], sizeof *expect);
-                for (size_t i = at[k]; i < at[k + 1]; i++)
-                    expect[i - at[k]] = prefill[i] + want[i];
-                dk_expect_floats(expect, grads + at[k], DK_SHAPE(at[k + 1] - at[k]),
-                                 (dk_tol){1e-4, 1e-5},
-                                 "lm_backward(%s): grads of %s (what it held plus the gradient)",
-                                 describe(&cfg, B), names[k]);
+                const float *prefill = dk_guard_prefill(grads) + parts[k].at;
+                const size_t count = dk_shape_count(parts[k].shape);
+                float *expect = alloc_or_die(count, sizeof *expect);
+                for (size_t i = 0; i < count; i++)
+                    expect[i] = prefill[i] + want[parts[k].at + i];
+                dk_expect_floats(expect, grads + parts[k].at, parts[k].shape, (dk_tol){1e-4, 1e-5},
+                                 "lm_backward(%s): the gradient of %s (what grads held there "
+                                 "plus the gradient)", describe(&cfg, B), parts[k].name);
                 free(expect);
             }
             dk_guard_check(grads, DK_SHAPE(n), "lm_backward(%s): grads", describe(&cfg, B));
@@ -237,17 +242,16 @@ GRADED_TEST(lm_gradients_by_finite_differences, 8, 30,
         lm_backward(&cfg, p.params, p.X, B, p.acts, p.dlogits, grads);
         const lm_layout l = lm_layout_of(&cfg);
         const size_t H = cfg.hidden, in = cfg.context * cfg.embed;
-        const dk_grad_param params[7] = {
-            {"C", p.params + l.C, grads + l.C, DK_SHAPE(cfg.V, cfg.embed)},
-            {"W1", p.params + l.W1, grads + l.W1, DK_SHAPE(H, in)},
-            {"b1", p.params + l.b1, grads + l.b1, DK_SHAPE(H)},
-            {"gamma", p.params + l.gamma, grads + l.gamma, DK_SHAPE(H)},
-            {"beta", p.params + l.beta, grads + l.beta, DK_SHAPE(H)},
+        const dk_grad_param params[7] = { /* in the backward pass's order */
             {"W2", p.params + l.W2, grads + l.W2, DK_SHAPE(cfg.V, H)},
             {"b2", p.params + l.b2, grads + l.b2, DK_SHAPE(cfg.V)},
+            {"gamma", p.params + l.gamma, grads + l.gamma, DK_SHAPE(H)},
+            {"beta", p.params + l.beta, grads + l.beta, DK_SHAPE(H)},
+            {"W1", p.params + l.W1, grads + l.W1, DK_SHAPE(H, in)},
+            {"b1", p.params + l.b1, grads + l.b1, DK_SHAPE(H)},
+            {"C", p.params + l.C, grads + l.C, DK_SHAPE(cfg.V, cfg.embed)},
         };
-        dk_expect_gradients(pass_loss, &p, params, 7, DK_GRADCHECK_NETWORK,
-                            "lm_backward(%s) against finite differences of the loss",
+        dk_expect_gradients(pass_loss, &p, params, 7, DK_GRADCHECK_NETWORK, "lm_backward(%s)",
                             describe(&cfg, B));
         free(grads);
         free_pass(&p);
