@@ -4,6 +4,7 @@
 #       makemore's learning curves, without and with batch norm (PNG and
 #       the terminal), and the characters' embeddings (PNG)
 #   plots/05-rnn.sh compare YOUR_LOGDIR REFERENCE_LOGDIR OUTDIR
+#   plots/05-rnn.sh study NAME CSV OUTDIR
 set -euo pipefail
 here=$(dirname "$0")
 
@@ -48,9 +49,20 @@ compare() {
     echo "Picture: $out/makemore-compare.png"
 }
 
+# gradient-flow: the gradient reaching each step back, one line per layer.
+study() {
+    local name=$1 csv=$2 out=$3
+    [[ $name == gradient-flow ]] || { echo "dlkit: no plot for study $name" >&2; exit 1; }
+    mkdir -p "$out"
+    gnuplot -c "$here/gradient-flow.gp" "$csv" "$out/gradient-flow.png"
+    gnuplot -c "$here/gradient-flow.gp" "$csv" -
+    echo "Picture: $out/gradient-flow.png"
+}
+
 case ${1:-} in
     plot) plot "$2" "$3" ;;
     compare) compare "$2" "$3" "$4" ;;
-    *) echo "usage: $0 plot LOGDIR OUTDIR | compare YOURS REFERENCE OUTDIR" >&2
+    study) study "$2" "$3" "$4" ;;
+    *) echo "usage: $0 plot LOGDIR OUTDIR | compare YOURS REFERENCE OUTDIR | study NAME CSV OUTDIR" >&2
        exit 2 ;;
 esac

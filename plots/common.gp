@@ -63,9 +63,9 @@ column_label(c) = \
 column_scale(c) = strstrt(c, "_acc") ? 100 : 1
 
 # The style of a data set's I-th curve (1, 2, 3...): points and lines in a
-# PNG; in the terminal, points drawn as o, x, + (gnuplot's own point glyphs
+# PNG; in the terminal, points drawn as o, x, +, *, # (gnuplot's own point glyphs
 # there are letters, and its line glyphs $, %, @).
-curve_style(out, i) = out eq "-" ? sprintf("with points pt \"%s\" lc %d", word("o x + *", i), i) : \
+curve_style(out, i) = out eq "-" ? sprintf("with points pt \"%s\" lc %d", word("o x + * #", i), i) : \
     sprintf("with linespoints pt 7 ps 0.5 lw 1.5 lc %d", i)
 
 # tests/check-plots reads back what each panel was drawn with: with

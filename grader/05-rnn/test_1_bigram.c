@@ -1,4 +1,4 @@
-/* Chapter 05, part 1: sampling and the bigram model (35 points). */
+/* Chapter 05 tests: sampling and the bigram model (16 points). */
 #include "grade.h"
 #include "names.h"
 #include "ref_api.h"
@@ -42,7 +42,7 @@ static void expect_draw(const float *p, size_t n, float u)
                   n, p[0], n - 1, p[n - 1], u);
 }
 
-GRADED_TEST(sample_categorical_values, 8, 10,
+GRADED_TEST(sample_categorical_values, 4, 10,
             "Walk the running sum and return the first index where it passes u (strictly "
             "greater); a zero-probability index is never returned, even when u = 0 or the "
             "total falls short of u by rounding.")
@@ -77,7 +77,7 @@ GRADED_TEST(sample_categorical_values, 8, 10,
                   "u, so the last index with p > 0");
 }
 
-GRADED_TEST(bigram_count_accumulates, 6, 10,
+GRADED_TEST(bigram_count_accumulates, 3, 10,
             "counts[seq[t] * V + seq[t + 1]] += 1 for each t < len - 1: a row is the token "
             "before, a column the token after. Add to what is there.")
 {
@@ -101,7 +101,7 @@ GRADED_TEST(bigram_count_accumulates, 6, 10,
     }
 }
 
-GRADED_TEST(bigram_probs_values, 6, 10,
+GRADED_TEST(bigram_probs_values, 3, 10,
             "Each row: add alpha to every count, then divide by the row's new sum; a row that "
             "sums to 0 is uniform, 1/V each.")
 {
@@ -126,7 +126,7 @@ GRADED_TEST(bigram_probs_values, 6, 10,
     }
 }
 
-GRADED_TEST(bigram_nll_values, 6, 10,
+GRADED_TEST(bigram_nll_values, 2, 10,
             "The mean of -log P[seq[t]][seq[t+1]] over the len - 1 pairs (not len), summed in "
             "double; a pair of probability 0 makes it infinite.")
 {
@@ -149,7 +149,7 @@ GRADED_TEST(bigram_nll_values, 6, 10,
              bigram_nll(P, 2, seq, 3));
 }
 
-GRADED_TEST(bigram_sample_draws, 6, 10,
+GRADED_TEST(bigram_sample_draws, 3, 10,
             "Start from token 0; draw each next token from the current token's row with "
             "sample_categorical and one dk_rng_uniform; stop at a 0 (not written) or at "
             "max_len tokens.")
@@ -177,7 +177,7 @@ GRADED_TEST(bigram_sample_draws, 6, 10,
     }
 }
 
-GRADED_TEST(bigram_names_loss, 3, 20,
+GRADED_TEST(bigram_names_loss, 1, 20,
             "Counts of the training split, add-one smoothing, then the loss of each split: "
             "about 2.45 nats per character.")
 {

@@ -1,11 +1,11 @@
-/* Chapter 05, part 2: the embedding table (13 points). */
+/* Chapter 05 tests: the embedding table (6 points). */
 #include "grade.h"
 #include "ref_api.h"
 #include "rnn.h"
 
 #include <stdlib.h>
 
-GRADED_TEST(embedding_forward_values, 5, 10,
+GRADED_TEST(embedding_forward_values, 2, 10,
             "Row i of out is a copy of row idx[i] of the table: E floats from table + idx[i] * E.")
 {
     dk_rng rng = dk_test_rng(511);
@@ -29,7 +29,7 @@ GRADED_TEST(embedding_forward_values, 5, 10,
     }
 }
 
-GRADED_TEST(embedding_backward_scatter_add, 8, 10,
+GRADED_TEST(embedding_backward_scatter_add, 4, 10,
             "Add row i of dout into row idx[i] of dtable: a token used three times in the batch "
             "gets all three gradients, and the rows of other tokens keep what they had.")
 {

@@ -1,4 +1,4 @@
-/* Chapter 05, part 3: the MLP language model (35 points): initialisation,
+/* Chapter 05 tests: the MLP language model (16 points): initialisation,
  * forward and backward passes, without and with batch norm, against the
  * reference and finite differences. */
 #include "grade.h"
@@ -64,7 +64,7 @@ static float *make_running(const lm_config *cfg, dk_rng *rng)
     return running;
 }
 
-GRADED_TEST(lm_init_values, 5, 10,
+GRADED_TEST(lm_init_values, 2, 10,
             "C ~ N(0, 1), W1 ~ N(0, 1) * (5/3) / sqrt(context * E), W2 ~ N(0, 1) * 0.01, drawn "
             "in that order with dk_rng_normal; the biases and beta 0, gamma 1.")
 {
@@ -137,7 +137,7 @@ static void check_forward(const lm_config *cfg, size_t B, bool training, uint64_
     free(params), free(running_want), free(X), free(acts_want), free(logits_want);
 }
 
-GRADED_TEST(lm_forward_values, 10, 20,
+GRADED_TEST(lm_forward_values, 4, 20,
             "Embed the B * context tokens (rows of (B, context * E)), linear to H, batch norm "
             "(chapter 03: batch statistics and running update when training, running "
             "statistics otherwise) or a copy, tanh, linear to V.")
@@ -178,7 +178,7 @@ static void free_pass(pass *p)
     free(p->params), free(p->X), free(p->y), free(p->acts), free(p->logits), free(p->dlogits);
 }
 
-GRADED_TEST(lm_backward_gradients, 12, 20,
+GRADED_TEST(lm_backward_gradients, 6, 20,
             "Backwards in reverse order: W2 and b2 (linear), tanh (1 - h^2), batch norm "
             "(chapter 03) or nothing, W1 and b1, then the rows of demb into C with "
             "embedding_backward. Accumulate into grads.")
@@ -228,7 +228,7 @@ static double pass_loss(void *ctx)
     return softmax_cross_entropy(p->logits, p->y, p->B, p->cfg->V, NULL);
 }
 
-GRADED_TEST(lm_gradients_by_finite_differences, 8, 30,
+GRADED_TEST(lm_gradients_by_finite_differences, 4, 30,
             "Every parameter's gradient is the loss's slope along it: if the reference's "
             "values disagree with yours somewhere, this names the parameter.")
 {

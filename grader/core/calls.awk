@@ -16,7 +16,8 @@
 #       student side, fixes (dk_fix_mlp: callbacks);
 #   bool g(mlp *net [struct-out mlp]) [after dk_check(ret, net)];
 #       a struct the call fills (its old contents are not read), and a check
-#       of what came back, run on the test side after the call;
+#       of what came back, run on the test side after the call (it may read
+#       the result as ret and the region's copy of an argument x as dk_a->x);
 #   r h(..., cb_fn fn [callback], void *ctx [context]);
 #       a callback of type cb_fn and its context, run in the test process;
 #   callback void cb_fn(size_t a, float *x [shared], void *ctx);
@@ -135,36 +136,37 @@ function values_only(    i) {
     return 1
 }
 
+# (Its locals are dk_c and dk_a: a contract's parameters may be called c or a.)
 function test_wrapper(id,    i, k, cb) {
-    printf "%s %s(%s)\n{\n    dk_call c;\n", RET, NAME, param_list()
-    printf "    struct args_%s *a = dk_call_begin(&c, %d, \"%s\", sizeof *a);\n", NAME, id, NAME
+    printf "%s %s(%s)\n{\n    dk_call dk_c;\n", RET, NAME, param_list()
+    printf "    struct args_%s *dk_a = dk_call_begin(&dk_c, %d, \"%s\", sizeof *dk_a);\n", NAME, id, NAME
     if (values_only())
-        printf "    c.values_only = true;\n"
+        printf "    dk_c.values_only = true;\n"
     cb = ""
     for (i = 1; i <= P_N; i++) {
         k = kind(i)
         if (k == "scalar" || k == "shared")
-            printf "    a->%s = %s;\n", P_NAME[i], P_NAME[i]
+            printf "    dk_a->%s = %s;\n", P_NAME[i], P_NAME[i]
         else if (k == "array" && P_TYPE[i] ~ /^const /)
-            printf "    a->%s = dk_share_const(&c, %s, (size_t)(%s) * sizeof *%s, \"its %s\");\n",
+            printf "    dk_a->%s = dk_share_const(&dk_c, %s, (size_t)(%s) * sizeof *%s, \"its %s\");\n",
                    P_NAME[i], P_NAME[i], P_ANN[i], P_NAME[i], P_NAME[i]
         else if (k == "array")
-            printf "    a->%s = dk_share(&c, %s, (size_t)(%s) * sizeof *%s);\n", P_NAME[i],
+            printf "    dk_a->%s = dk_share(&dk_c, %s, (size_t)(%s) * sizeof *%s);\n", P_NAME[i],
                    P_NAME[i], P_ANN[i], P_NAME[i]
         else if (k == "struct")
-            printf "    a->%s = dk_share_%s(&c, %s);\n", P_NAME[i], substr(P_ANN[i], 8), P_NAME[i]
+            printf "    dk_a->%s = dk_share_%s(&dk_c, %s);\n", P_NAME[i], substr(P_ANN[i], 8), P_NAME[i]
         else if (k == "struct-out")
-            printf "    a->%s = dk_share_out(&c, %s, sizeof *%s);\n", P_NAME[i], P_NAME[i], P_NAME[i]
+            printf "    dk_a->%s = dk_share_out(&dk_c, %s, sizeof *%s);\n", P_NAME[i], P_NAME[i], P_NAME[i]
         else if (k == "callback")
             cb = P_NAME[i]
         else if (k == "context")
-            printf "    a->%s = dk_callback_slot(&c, (void (*)(void))%s, %s, dk_invoke_%s);\n",
+            printf "    dk_a->%s = dk_callback_slot(&dk_c, (void (*)(void))%s, %s, dk_invoke_%s);\n",
                    cb, cb, P_NAME[i], CB_TYPE_OF[NAME, cb]
     }
-    printf "    dk_call_run(&c);\n"
+    printf "    dk_call_run(&dk_c);\n"
     if (RET != "void")
-        printf "    %s ret = a->ret;\n", RET
-    printf "    dk_call_end(&c);\n"
+        printf "    %s ret = dk_a->ret;\n", RET
+    printf "    dk_call_end(&dk_c);\n"
     if (AFTER != "")
         printf "    %s;\n", AFTER
     printf "%s}\n\n", RET != "void" ? "    return ret;\n" : ""
