@@ -29,11 +29,19 @@ $(BENCH)/cnn_conv: $(BUILD)/obj/bench/cnn_conv.o $(CNN_BENCH_REF) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# Chapter 05's: its character-model recipe (charlm_recipe.c, shakespeare.c)
+# on its reference, chapter 02's (the linear layer, the loss) and chapter
+# 03's (Adam).
+$(BENCH)/lstm_steps: $(BUILD)/obj/bench/lstm_steps.o $(BENCH_EPOCH) $(call kit_objs,05-rnn) \
+                     $(call ref_objs,05-rnn 03-training 02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
 $(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
 
 bench:
 	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv sgemm peak)
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps sgemm peak)
 	@bench/run $(BENCH)

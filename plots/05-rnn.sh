@@ -2,7 +2,11 @@
 # Chapter 05's pictures, from the logs of drivers/05-rnn/train.c:
 #   plots/05-rnn.sh plot LOGDIR OUTDIR
 #       makemore's learning curves, without and with batch norm (PNG and
-#       the terminal), and the characters' embeddings (PNG)
+#       the terminal), the characters' embeddings (PNG), the Shakespeare
+#       model's learning curves (PNG and the terminal) and its gates over a
+#       line of text (PNG), the sentiment
+#       models' accuracies per epoch (PNG and the terminal): those of the
+#       tasks trained
 #   plots/05-rnn.sh compare YOUR_LOGDIR REFERENCE_LOGDIR OUTDIR
 #   plots/05-rnn.sh study NAME CSV OUTDIR
 set -euo pipefail
@@ -16,37 +20,82 @@ need_log() {
 }
 
 plot() {
-    local logs=$1 out=$2
-    need_log "$logs/makemore-mlp.csv" ""
-    need_log "$logs/makemore-batchnorm.csv" ""
+    local logs=$1 out=$2 drawn=""
+    [[ -f $logs/makemore-batchnorm.csv || -f $logs/shakespeare.csv || -f $logs/sentiment-lstm.csv ]] ||
+        need_log "$logs/makemore-batchnorm.csv" ""
     mkdir -p "$out"
-    gnuplot -c "$here/step-curves.gp" "$out/makemore-curves.png" "makemore: the MLP language model" \
-        "$logs/makemore-mlp.csv" "MLP" "$logs/makemore-batchnorm.csv" "with batch norm"
-    gnuplot -c "$here/step-curves.gp" - "makemore: the MLP with batch norm" \
-        "$logs/makemore-batchnorm.csv" "with batch norm"
-    local drawn=" $out/makemore-curves.png"
+    if [[ -f $logs/makemore-mlp.csv && -f $logs/makemore-batchnorm.csv ]]; then
+        gnuplot -c "$here/step-curves.gp" "$out/makemore-curves.png" "makemore: the MLP language model" \
+            "$logs/makemore-mlp.csv" "MLP" "$logs/makemore-batchnorm.csv" "with batch norm"
+        gnuplot -c "$here/step-curves.gp" - "makemore: the MLP with batch norm" \
+            "$logs/makemore-batchnorm.csv" "with batch norm"
+        drawn+=" $out/makemore-curves.png"
+    fi
     if [[ -f $logs/embeddings.csv ]]; then
         gnuplot -c "$here/embeddings.gp" "$logs/embeddings.csv" "$out/embeddings.png" \
             "characters' embeddings (batch-norm model), first two principal axes"
         drawn+=" $out/embeddings.png"
     fi
+    if [[ -f $logs/shakespeare.csv ]]; then
+        gnuplot -c "$here/step-curves.gp" "$out/shakespeare-curves.png" \
+            "tiny Shakespeare: the LSTM character model" "$logs/shakespeare.csv" "LSTM"
+        gnuplot -c "$here/step-curves.gp" - "tiny Shakespeare: the LSTM" "$logs/shakespeare.csv" "LSTM"
+        drawn+=" $out/shakespeare-curves.png"
+    fi
+    if [[ -f $logs/lstm-gates.txt && -f $logs/lstm-gates-text.txt ]]; then
+        gnuplot -c "$here/lstm-gates.gp" "$logs/lstm-gates.txt" "$logs/lstm-gates-text.txt" \
+            "$out/lstm-gates.png"
+        drawn+=" $out/lstm-gates.png"
+    fi
+    if [[ -f $logs/sentiment-lstm.csv && -f $logs/sentiment-bow.csv ]]; then
+        gnuplot -c "$here/learning-curves.gp" "$logs/sentiment-lstm.csv" "$out/sentiment-lstm.png" \
+            "movie reviews: the LSTM" cross-entropy
+        gnuplot -c "$here/learning-curves.gp" "$logs/sentiment-bow.csv" "$out/sentiment-bow.png" \
+            "movie reviews: the bag of words" cross-entropy
+        gnuplot -c "$here/learning-curves.gp" "$logs/sentiment-lstm.csv" - "movie reviews: the LSTM" \
+            cross-entropy
+        drawn+=" $out/sentiment-lstm.png $out/sentiment-bow.png"
+    fi
     echo "Pictures:$drawn"
 }
 
+# One task's final held-out loss, yours and the reference's, and their
+# curves: compare_task LOG TITLE COLUMN YOURS REF OUT.
+compare_task() {
+    local log=$1 title=$2 col=$3 yours=$4 ref=$5 out=$6
+    awk -F, -v col="$col" -v what="$title" '
+        FNR == 1 {for (i = 1; i <= NF; i++) if ($i == col) c = i; next}
+        NR == FNR {r = $c; next} {y = $c}
+        END {printf "%s, final %s: yours %.4f, reference %.4f\n", what, col, y, r}' \
+        "$ref/$log.csv" "$yours/$log.csv"
+    gnuplot -c "$here/step-curves.gp" "$out/$log-compare.png" "$title: yours and the reference" \
+        "$yours/$log.csv" "yours" "$ref/$log.csv" "reference"
+    gnuplot -c "$here/step-curves.gp" - "$title: yours and the reference" \
+        "$yours/$log.csv" "yours" "$ref/$log.csv" "reference"
+    echo "Picture: $out/$log-compare.png"
+}
+
 compare() {
-    local yours=$1 ref=$2 out=$3
-    need_log "$yours/makemore-batchnorm.csv" ""
-    need_log "$ref/makemore-batchnorm.csv" " SRC=solutions"
+    local yours=$1 ref=$2 out=$3 any=""
     mkdir -p "$out"
-    awk -F, 'NR == FNR {if (FNR > 1) r = $3; next} FNR > 1 {y = $3}
-             END {printf "final dev loss with batch norm: yours %.4f, reference %.4f\n", y, r}' \
-        "$ref/makemore-batchnorm.csv" "$yours/makemore-batchnorm.csv"
-    gnuplot -c "$here/step-curves.gp" "$out/makemore-compare.png" \
-        "makemore with batch norm: yours and the reference" \
-        "$yours/makemore-batchnorm.csv" "yours" "$ref/makemore-batchnorm.csv" "reference"
-    gnuplot -c "$here/step-curves.gp" - "makemore with batch norm: yours and the reference" \
-        "$yours/makemore-batchnorm.csv" "yours" "$ref/makemore-batchnorm.csv" "reference"
-    echo "Picture: $out/makemore-compare.png"
+    if [[ -f $yours/makemore-batchnorm.csv ]]; then
+        need_log "$ref/makemore-batchnorm.csv" " SRC=solutions"
+        compare_task makemore-batchnorm "makemore with batch norm" dev_loss "$yours" "$ref" "$out"
+        any=1
+    fi
+    if [[ -f $yours/shakespeare.csv ]]; then
+        need_log "$ref/shakespeare.csv" " TASK=shakespeare SRC=solutions"
+        compare_task shakespeare "tiny Shakespeare" val_loss "$yours" "$ref" "$out"
+        any=1
+    fi
+    if [[ -f $yours/sentiment-lstm.csv ]]; then
+        need_log "$ref/sentiment-lstm.csv" " TASK=sentiment SRC=solutions"
+        awk -F, 'FNR == 1 {next} NR == FNR {if ($5 > r) r = $5; next} {if ($5 > y) y = $5}
+                 END {printf "movie reviews, best validation accuracy: yours %.1f%%, reference %.1f%%\n",
+                      100 * y, 100 * r}' "$ref/sentiment-lstm.csv" "$yours/sentiment-lstm.csv"
+        any=1
+    fi
+    [[ -n $any ]] || need_log "$yours/makemore-batchnorm.csv" ""
 }
 
 # gradient-flow: the gradient reaching each step back, one line per layer.

@@ -2,7 +2,8 @@
  *
  * Part 1, makemore: models of names that predict the next character. Part
  * 2, recurrent networks: a vanilla RNN and an LSTM through time, a character
- * model over windows of text, sampling. You write the functions declared
+ * model over windows of text, sampling. Part 3: the sentiment of a
+ * sentence, from its words. You write the functions declared
  * here in the files listed in MANIFEST (each section names its file); the
  * grader calls them exactly as documented.
  *
@@ -329,5 +330,58 @@ size_t sample_logits(const float *logits, size_t V, float temperature, size_t to
 
 /* Greedy decoding: the index of the largest logit, the lowest on ties. */
 size_t greedy_pick(const float *logits, size_t V);
+
+/* ---- Part 3: the sentiment of a sentence (sentiment.c) ---------------------- */
+
+/* Words are tokens (0 is padding), looked up in an embedding table C (V,
+ * E), read by one LSTM layer of H units from a zero state; a linear layer
+ * Wo (2, H), bo (2,) on the state after each sentence's last word gives
+ * the logits of negative (0) and positive (1). */
+typedef struct sent_config {
+    size_t V, embed, hidden;
+} sent_config;
+
+enum { SENT_CLASSES = 2 };
+
+/* params: C (V, E), the LSTM (cell_layout_of(CELL_LSTM, E, H)), Wo (2, H),
+ * bo (2,); n, the total. */
+typedef struct sent_layout {
+    size_t C, lstm, Wo, bo, n;
+} sent_layout;
+
+static inline sent_layout sent_layout_of(const sent_config *c)
+{
+    sent_layout l = {0, c->V * c->embed, 0, 0, 0};
+    l.Wo = l.lstm + cell_layout_of(CELL_LSTM, c->embed, c->hidden).n;
+    l.bo = l.Wo + SENT_CLASSES * c->hidden;
+    l.n = l.bo + SENT_CLASSES;
+    return l;
+}
+
+/* What the backward pass reads, in one array acts: emb (T, B, E), then
+ * the LSTM's activations (lstm_acts_size(H, T, B)). */
+static inline size_t sent_acts_size(const sent_config *c, size_t T, size_t B)
+{
+    return T * B * c->embed + lstm_acts_size(c->hidden, T, B);
+}
+
+/* C ~ N(0, 1) (dk_rng_normal, memory order), then cell_init(CELL_LSTM),
+ * then Wo uniform in [-k, k), k = 1 / sqrt(H) (dk_rng_range); bo 0. */
+void sent_init(const sent_config *cfg, float *params, dk_rng *rng);
+
+/* A batch of B sentences padded to T steps: X (T, B) tokens, sentence b's
+ * lengths[b] words at steps 0 .. lengths[b] - 1 (1 <= lengths[b] <= T),
+ * padding after them -> logits (B, 2), from each sentence's state at its
+ * step lengths[b] - 1; acts written. What the padding holds must not
+ * change the logits. */
+void sent_forward(const sent_config *cfg, const float *params, const int *X,
+                  const size_t *lengths, size_t T, size_t B, float *acts, float *logits);
+
+/* The backward pass from dlogits (B, 2): grads += the gradient of every
+ * parameter. The gradient enters each sentence at its last word's step
+ * and flows back through time from there. */
+void sent_backward(const sent_config *cfg, const float *params, const int *X,
+                   const size_t *lengths, size_t T, size_t B, const float *acts,
+                   const float *dlogits, float *grads);
 
 #endif

@@ -1,4 +1,4 @@
-/* Chapter 05 tests: the MLP language model (16 points): initialisation,
+/* Chapter 05 tests: the MLP language model (13 points): initialisation,
  * forward and backward passes, without and with batch norm, against the
  * reference and finite differences. */
 #include "grade.h"
@@ -137,7 +137,7 @@ static void check_forward(const lm_config *cfg, size_t B, bool training, uint64_
     free(params), free(running_want), free(X), free(acts_want), free(logits_want);
 }
 
-GRADED_TEST(lm_forward_values, 4, 20,
+GRADED_TEST(lm_forward_values, 3, 20,
             "Embed the B * context tokens (rows of (B, context * E)), linear to H, batch norm "
             "(chapter 03: batch statistics and running update when training, running "
             "statistics otherwise) or a copy, tanh, linear to V.")
@@ -178,7 +178,7 @@ static void free_pass(pass *p)
     free(p->params), free(p->X), free(p->y), free(p->acts), free(p->logits), free(p->dlogits);
 }
 
-GRADED_TEST(lm_backward_gradients, 6, 20,
+GRADED_TEST(lm_backward_gradients, 5, 20,
             "Backwards in reverse order: W2 and b2 (linear), tanh (1 - h^2), batch norm "
             "(chapter 03) or nothing, W1 and b1, then the rows of demb into C with "
             "embedding_backward. Accumulate into grads.")
@@ -228,7 +228,7 @@ static double pass_loss(void *ctx)
     return softmax_cross_entropy(p->logits, p->y, p->B, p->cfg->V, NULL);
 }
 
-GRADED_TEST(lm_gradients_by_finite_differences, 4, 30,
+GRADED_TEST(lm_gradients_by_finite_differences, 3, 30,
             "Every parameter's gradient is the loss's slope along it: if the reference's "
             "values disagree with yours somewhere, this names the parameter.")
 {

@@ -1,4 +1,4 @@
-/* Chapter 05 tests: makemore trained (7 points): your model, by the
+/* Chapter 05 tests: makemore trained (5 points): your model, by the
  * kit's recipe, against the reference's on the same seed and steps. */
 #include "grade.h"
 #include "makemore_recipe.h"
@@ -25,7 +25,7 @@ static void expect_run(const mm_recipe *full, const mm_data *d, const char *name
              (unsigned long long)seed, yours, ref);
 }
 
-GRADED_TEST(makemore_short_run, 7, 60,
+GRADED_TEST(makemore_short_run, 5, 60,
             "If the other tests pass and this one does not, run make train CH=05 and look at "
             "the loss: a model that trains falls from 3.3 (log 27) to about 2.4 in 1,500 steps.")
 {

@@ -1,4 +1,4 @@
-/* Chapter 05 tests: the vanilla RNN (20 points): initialisation, one
+/* Chapter 05 tests: the vanilla RNN (17 points): initialisation, one
  * step forward and back, and backpropagation through time, against the
  * reference and finite differences. */
 #include "ref_api.h"
@@ -59,7 +59,7 @@ GRADED_TEST(rnn_cell_forward_values, 3, 10,
     }
 }
 
-GRADED_TEST(rnn_cell_backward_gradients, 4, 10,
+GRADED_TEST(rnn_cell_backward_gradients, 3, 10,
             "dz = dh * (1 - h^2) (tanh's slope from its output); then dx = dz Wx, dh_prev = "
             "dz Wh (overwritten), and Wx += dz^T x, Wh += dz^T h_prev, b += the column sums "
             "of dz.")
@@ -97,7 +97,7 @@ GRADED_TEST(rnn_cell_backward_gradients, 4, 10,
     }
 }
 
-GRADED_TEST(rnn_forward_values, 3, 10,
+GRADED_TEST(rnn_forward_values, 2, 10,
             "Step t reads h_{t-1} (h0 at t = 0) and x_t = X + t * B * D, and writes h_t at hs + "
             "t * B * H: the cell in a loop, or the inputs' products of all steps at once.")
 {
@@ -118,7 +118,7 @@ GRADED_TEST(rnn_forward_values, 3, 10,
     }
 }
 
-GRADED_TEST(rnn_backward_through_time, 6, 20,
+GRADED_TEST(rnn_backward_through_time, 5, 20,
             "From the last step back: dh = dhs[t] + what step t + 1 sent back (dz_{t+1} Wh), "
             "dz_t = dh * (1 - h_t^2); the weights' gradients add up every step's share. If dX "
             "is right at the last step only, the gradient is not flowing back through time.")

@@ -1,4 +1,4 @@
-/* Chapter 05 tests: the LSTM (18 points): one step forward and back,
+/* Chapter 05 tests: the LSTM (15 points): one step forward and back,
  * and backpropagation through time, against the reference and finite
  * differences. */
 #include "ref_api.h"
@@ -30,7 +30,7 @@ static void free_step(step_case *k)
         free(k->h);
 }
 
-GRADED_TEST(lstm_cell_forward_values, 3, 10,
+GRADED_TEST(lstm_cell_forward_values, 2, 10,
             "z = x Wx^T + h_prev Wh^T + b (B, 4H), columns i, f, g, o; sigmoid on i, f and o, "
             "tanh on g; c = f * c_prev + i * g, h = o * tanh(c).")
 {
@@ -55,7 +55,7 @@ GRADED_TEST(lstm_cell_forward_values, 3, 10,
     }
 }
 
-GRADED_TEST(lstm_cell_backward_gradients, 5, 10,
+GRADED_TEST(lstm_cell_backward_gradients, 4, 10,
             "c's whole gradient is dc (from the next step) + dh * o * (1 - tanh(c)^2); from it "
             "the gates' (through their slopes: s(1 - s) for sigmoid, 1 - g^2 for tanh), and "
             "dc_prev = that * f: the path through the forget gate. Then the products, as the RNN.")
@@ -97,7 +97,7 @@ GRADED_TEST(lstm_cell_backward_gradients, 5, 10,
     }
 }
 
-GRADED_TEST(lstm_forward_values, 3, 10,
+GRADED_TEST(lstm_forward_values, 2, 10,
             "Step t reads h_{t-1} and c_{t-1} (h0 and c0 at t = 0) and writes its gates, c_t "
             "and h_t into acts: gates at t * B * 4H, cs after all gates, hs after all cs.")
 {
