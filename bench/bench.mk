@@ -19,9 +19,10 @@ $(BENCH)/training_epoch: $(BUILD)/obj/bench/training_epoch.o $(BENCH_EPOCH) \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
-# Chapter 04's: its recipe (cnn_recipe.c) on its reference and chapter
-# 02's (the linear layer, the loss); cnn_conv times the convolution alone.
-CNN_BENCH_REF := $(call kit_objs,04-cnn) $(call ref_objs,04-cnn 02-backprop)
+# Chapter 04's: its recipe (cnn_recipe.c) on its reference and chapters
+# 02 and 03's (the linear layer, the loss; momentum); cnn_conv times the
+# convolution alone.
+CNN_BENCH_REF := $(call kit_objs,04-cnn) $(call ref_objs,04-cnn 03-training 02-backprop)
 $(BENCH)/cnn_epoch: $(BUILD)/obj/bench/cnn_epoch.o $(BENCH_EPOCH) $(CNN_BENCH_REF) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
