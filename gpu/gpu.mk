@@ -179,7 +179,8 @@ gpu-kit: $(GPU_CHECK_OBJ) $(GPU_LIB) $(GPU_TEST_OBJ) $(GPU_REF_OBJ) $(GO)/catalo
 # ---- The gpu/dev programs: llm.c's dev/cuda, one per kernel file -------------------
 # Each validates every version against the CPU reference, then times it:
 # against cuBLAS (gemm), a device-to-device copy (softmax, cross-entropy),
-# cuDNN where its header is found (conv2d), PyTorch (mlp, gpu/bench/).
+# cuDNN where its header is found (conv2d), PyTorch (attention, mlp:
+# gpu/bench/).
 GPU_CUDNN_DIR ?= $(eval GPU_CUDNN_DIR := $(shell gpu/bench/find-cudnn "$(GPU_CUDA)"))$(GPU_CUDNN_DIR)
 GPU_DEV_LIBS_gemm = -lcublas
 GPU_DEV_LIBS_conv2d = $(if $(GPU_CUDNN_DIR),$(shell gpu/bench/find-cudnn "$(GPU_CUDA)" --libs))
@@ -202,7 +203,7 @@ $(GO)/dev/reference/%: $(GO)/kit/dev_%.o $$(call gpu_with_deps,reference,$$*) $(
 $(GO)/dev/yours/%: $(GO)/kit/dev_%.o $$(call gpu_with_deps,yours,$$*) $(GPU_LIB)
 	$(gpu_link_dev)
 
-GPU_DEV = gemm softmax crossentropy conv2d mlp
+GPU_DEV = gemm softmax crossentropy conv2d attention mlp
 
 # ---- Commands ---------------------------------------------------------------------
 

@@ -1,7 +1,8 @@
 /* The CUDA track: the contract between your kernels and the kit.
  *
  * You write the functions declared here, in gemm.cu, softmax.cu,
- * crossentropy.cu, conv2d.cu and mlp.cu (the files listed in MANIFEST):
+ * crossentropy.cu, conv2d.cu, attention.cu and mlp.cu (the files listed in
+ * MANIFEST):
  * each launches your kernels. The grader calls them exactly as documented,
  * on many shapes, and compares every element with a CPU reference
  * (gpu/ref/); read each comment before you start. README.md says what each
@@ -126,6 +127,30 @@ void conv2d1_im2col(const float *x, const float *Wt, const float *b, const conv2
                     float *cols, float *y, cudaStream_t stream);
 void conv2d2_implicit(const float *x, const float *Wt, const float *b, const conv2d_dims *d,
                       float *y, cudaStream_t stream);
+
+/* ---- Causal self-attention (attention.cu) ------------------------------ */
+
+/* Scaled dot-product attention, forward, with chapter 06's causal mask,
+ * for BH = batch * heads independent heads: Q, K, V and O are
+ * (BH, T, d), and for each head h and position i,
+ *   O[h, i, :] = sum_{j <= i} p[j] V[h, j, :],
+ *   p = softmax over j <= i of s[j],  s[j] = Q[h, i, :] . K[h, j, :] / sqrt(d)
+ * (position i sees keys 0 .. i, never the future). BH, T >= 1; d is 16,
+ * 32 or 64 (GPT-2's heads have 64). Finite for scores near +-1000.
+ *   1. attention1_naive: head after head, the scores S = Q K^T / sqrt(d)
+ *                        (T, T) with your gemm3_regblock into `scores`
+ *                        (T*T floats, the caller's scratch, reused by
+ *                        every head), a causal softmax of its rows in
+ *                        place, then O = P V with gemm3_regblock again;
+ *   2. attention2_fused: flash attention: tiles of K and V stream through
+ *                        shared memory, each query keeps a running max, a
+ *                        running sum and its output row (the online
+ *                        softmax of softmax2_online), and the T x T scores
+ *                        are never stored: memory O(T) per head. */
+void attention1_naive(const float *Q, const float *K, const float *V, int BH, int T, int d,
+                      float *scores, float *O, cudaStream_t stream);
+void attention2_fused(const float *Q, const float *K, const float *V, int BH, int T, int d,
+                      float *O, cudaStream_t stream);
 
 /* ---- The MLP of chapter 02, trained on the GPU (mlp.cu) ----------------- */
 

@@ -132,6 +132,45 @@ void cpu_conv2d(const float *x, const float *Wt, const float *b, const conv2d_di
                 }
 }
 
+/* One query row against keys 0 .. i of its head, in double: the scores,
+ * their max, then the weighted sum of V's rows. s holds i + 1 doubles. */
+static void attention_row(const float *q, const float *K, const float *V, int i, int d,
+                          double *s, float *o)
+{
+    const double scale = 1.0 / sqrt((double)d);
+    double m = -INFINITY, sum = 0;
+    for (int j = 0; j <= i; j++) {
+        double dot = 0;
+        for (int k = 0; k < d; k++)
+            dot += (double)q[k] * K[(size_t)j * (size_t)d + (size_t)k];
+        s[j] = dot * scale;
+        m = s[j] > m ? s[j] : m;
+    }
+    for (int j = 0; j <= i; j++)
+        sum += s[j] = exp(s[j] - m);
+    for (int k = 0; k < d; k++) {
+        double acc = 0;
+        for (int j = 0; j <= i; j++)
+            acc += s[j] * V[(size_t)j * (size_t)d + (size_t)k];
+        o[k] = (float)(acc / sum);
+    }
+}
+
+void cpu_attention(const float *Q, const float *K, const float *V, int BH, int T, int d,
+                   float *O)
+{
+    double *s = malloc((size_t)T * sizeof *s);
+    if (!s)
+        dk_fatal("out of memory in cpu_attention");
+    for (int h = 0; h < BH; h++) {
+        const size_t head = (size_t)h * (size_t)T * (size_t)d;
+        for (int i = 0; i < T; i++)
+            attention_row(Q + head + (size_t)i * (size_t)d, K + head, V + head, i, d, s,
+                          O + head + (size_t)i * (size_t)d);
+    }
+    free(s);
+}
+
 void cpu_linear_forward(const float *x, const float *W, const float *b, int B, int in, int out,
                         float *y)
 {

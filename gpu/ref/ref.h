@@ -37,6 +37,11 @@ void cpu_im2col(const float *x, const conv2d_dims *d, float *cols);
 void cpu_conv2d(const float *x, const float *Wt, const float *b, const conv2d_dims *d,
                 float *y);
 
+/* Causal scaled dot-product attention, kernels.h's attention contract:
+ * Q, K, V, O (BH, T, d). */
+void cpu_attention(const float *Q, const float *K, const float *V, int BH, int T, int d,
+                   float *O);
+
 /* Chapter 02's layers, with host arrays, as kernels.h's *_gpu functions. */
 void cpu_linear_forward(const float *x, const float *W, const float *b, int B, int in, int out,
                         float *y);

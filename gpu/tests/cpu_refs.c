@@ -8,6 +8,8 @@
  *     step agree with chapter 02's reference solution;
  *   - im2col and the convolution agree with chapter 04's, when it is there,
  *     and with each other;
+ *   - causal attention agrees with its three steps done by OpenBLAS and
+ *     chapter 02's softmax, and the future does not reach the past;
  *   - the trainer's recipe draws what chapter 02's draws, bit for bit.
  * Prints one line per check; exits 1 at the first disagreement. */
 #include "backprop.h"
@@ -63,6 +65,17 @@ static float *random_floats(dk_rng *rng, size_t n, float lo, float hi)
         dk_fatal("out of memory");
     for (size_t i = 0; i < n; i++)
         a[i] = dk_rng_range(rng, lo, hi);
+    return a;
+}
+
+/* Multiples of 1/8 in [-1, 1], times scale. */
+static float *grid_floats(dk_rng *rng, size_t n, float scale)
+{
+    float *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        dk_fatal("out of memory");
+    for (size_t i = 0; i < n; i++)
+        a[i] = scale * (float)((int)dk_rng_below(rng, 17) - 8) / 8.0f;
     return a;
 }
 
@@ -292,6 +305,65 @@ static void convolution(void)
 #endif
 }
 
+/* ---- Attention -------------------------------------------------------------------------- */
+
+/* cpu_attention's three steps done by others, head by head: S = Q K^T /
+ * sqrt(d) by dk_sgemm, chapter 02's softmax of each row's first i + 1
+ * scores, O = P V by dk_sgemm (P zero past the diagonal). */
+static void attention_by_steps(const float *Q, const float *K, const float *V, int BH, int T,
+                               int d, float *O)
+{
+    float *S = malloc((size_t)T * T * sizeof *S), *P = calloc((size_t)T * T, sizeof *P);
+    if (!S || !P)
+        dk_fatal("out of memory");
+    for (int h = 0; h < BH; h++) {
+        const size_t head = (size_t)h * T * d;
+        dk_sgemm(false, true, (size_t)T, (size_t)T, (size_t)d, 1.0f / sqrtf((float)d), Q + head,
+                 K + head, 0.0f, S);
+        for (int i = 0; i < T; i++)
+            softmax(S + (size_t)i * T, 1, (size_t)i + 1, P + (size_t)i * T);
+        dk_sgemm(false, false, (size_t)T, (size_t)d, (size_t)T, 1.0f, P, V + head, 0.0f, O + head);
+    }
+    free(S), free(P);
+}
+
+static void attention(void)
+{
+    static const int shapes[][3] = {{1, 1, 16}, {1, 7, 32}, {3, 33, 64}, {2, 100, 16}};
+    dk_rng rng;
+    dk_rng_seed(&rng, 6);
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+        for (int big = 0; big < 2; big++) {
+            const int BH = shapes[s][0], T = shapes[s][1], d = shapes[s][2];
+            const size_t n = (size_t)BH * T * d;
+            if (big && d == 32)
+                continue; /* 1/sqrt(32) is inexact: float scores in the hundreds would differ */
+            /* Multiples of 1/8, Q times 4 or 256: the scores are exact in
+             * float32 too, of a few units or of hundreds (the max subtracted). */
+            float *Q = grid_floats(&rng, n, big ? 256 : 4), *K = grid_floats(&rng, n, 1);
+            float *V = grid_floats(&rng, n, 1);
+            float *want = malloc(n * sizeof *want), *got = malloc(n * sizeof *got);
+            attention_by_steps(Q, K, V, BH, T, d, want);
+            cpu_attention(Q, K, V, BH, T, d, got);
+            expect("cpu_attention against dk_sgemm, chapter 02's softmax, dk_sgemm", want, got, n,
+                   DK_TOL_REDUCTION);
+            /* The last position's key and value changed: no earlier output moves. */
+            for (int h = 0; h < BH; h++)
+                for (int k = 0; k < d; k++) {
+                    const size_t last = ((size_t)h * T + (size_t)T - 1) * d + (size_t)k;
+                    K[last] = -K[last] + 1, V[last] = 1000;
+                }
+            cpu_attention(Q, K, V, BH, T, d, want);
+            for (int h = 0; h < BH; h++)
+                expect_bits("cpu_attention: the last key and value reach an earlier position",
+                            got + (size_t)h * T * d, want + (size_t)h * T * d,
+                            (size_t)(T - 1) * d * sizeof *got);
+            free(Q), free(K), free(V), free(want), free(got);
+        }
+    pass("cpu_attention agrees with its steps by dk_sgemm and chapter 02's softmax (scores near 0 "
+         "and in the hundreds); the future never reaches the past");
+}
+
 /* ---- The recipe ---------------------------------------------------------------------------- */
 
 static void recipe_matches_chapter_02(void)
@@ -362,6 +434,7 @@ int main(int argc, char **argv)
     layers();
     network();
     convolution();
+    attention();
     recipe_matches_chapter_02();
     printf("the CUDA track's CPU references: %d checks passed\n", checks);
     return 0;
