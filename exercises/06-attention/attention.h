@@ -3,7 +3,8 @@
  *
  * Part 1, the parts of a transformer: layer norm and GELU, sinusoidal
  * positions, scaled dot-product attention with a causal mask and a padding
- * mask, and multi-head attention. You write the functions declared here in
+ * mask, and multi-head attention. Part 2: the transformer block, a small
+ * GPT, its AdamW step, generation with a key/value cache. You write the functions declared here in
  * the files listed in MANIFEST (each section names its file); the grader
  * calls them exactly as documented.
  *
@@ -128,5 +129,143 @@ void mha_forward(const mha_config *cfg, const float *params, const float *X, siz
 void mha_backward(const mha_config *cfg, const float *params, const float *X, size_t B,
                   size_t T, const int *lens, const float *acts, const float *dY, float *dX,
                   float *grads);
+
+/* ---- The transformer block (block.c) ---------------------------------------- */
+
+/* A pre-norm block of GPT-2 on X (B, T, D), always causal:
+ *   x1 = X + mha(layernorm1(X))        Y = x1 + mlp(layernorm2(x1))
+ * with mlp(u) = gelu(u W1^T + b1) W2^T + b2, 4D hidden features. The
+ * parameters, one vector: ln1's gamma and beta (D each), the attention's
+ * (mha_layout_of), ln2's gamma and beta, W1 (4D, D), b1 (4D), W2 (D, 4D),
+ * b2 (D). */
+typedef struct block_layout {
+    size_t ln1_g, ln1_b, attn, ln2_g, ln2_b, W1, b1, W2, b2, n;
+} block_layout;
+
+static inline block_layout block_layout_of(size_t D, size_t H)
+{
+    const mha_config attn = {D, H, true};
+    block_layout l;
+    l.ln1_g = 0, l.ln1_b = D, l.attn = 2 * D;
+    l.ln2_g = l.attn + mha_layout_of(&attn).n, l.ln2_b = l.ln2_g + D;
+    l.W1 = l.ln2_b + D, l.b1 = l.W1 + 4 * D * D, l.W2 = l.b1 + 4 * D, l.b2 = l.W2 + 4 * D * D;
+    l.n = l.b2 + D;
+    return l;
+}
+
+/* What block_forward keeps, at these offsets of acts (N = B*T rows):
+ * ln1 (N, D) and its stats (2N), the attention's acts (mha_acts_of), x1
+ * (N, D), ln2 (N, D) and its stats (2N), the MLP's hidden layer before
+ * GELU (N, 4D) and after it (N, 4D). */
+typedef struct block_acts {
+    size_t ln1, stats1, attn, x1, ln2, stats2, pre, hid, n;
+} block_acts;
+
+static inline block_acts block_acts_of(size_t D, size_t H, size_t B, size_t T)
+{
+    const mha_config attn = {D, H, true};
+    const size_t N = B * T;
+    block_acts a;
+    a.ln1 = 0, a.stats1 = N * D, a.attn = a.stats1 + 2 * N;
+    a.x1 = a.attn + mha_acts_of(&attn, B, T).n, a.ln2 = a.x1 + N * D, a.stats2 = a.ln2 + N * D;
+    a.pre = a.stats2 + 2 * N, a.hid = a.pre + 4 * N * D, a.n = a.hid + 4 * N * D;
+    return a;
+}
+
+/* Y (B, T, D) from X; acts (block_acts_of(D, H, B, T).n) as above. */
+void block_forward(size_t D, size_t H, const float *params, const float *X, size_t B,
+                   size_t T, float *acts, float *Y);
+
+/* From dY (B, T, D): dX overwritten, grads (block_layout_of(D, H).n) +=.
+ * Each residual connection passes its gradient to both of its branches. */
+void block_backward(size_t D, size_t H, const float *params, const float *X, size_t B,
+                    size_t T, const float *acts, const float *dY, float *dX, float *grads);
+
+/* ---- A small GPT (gpt.c) ------------------------------------------------------ */
+
+/* V tokens, a context of T positions, D features in H heads, `layers`
+ * blocks. */
+typedef struct gpt_config {
+    size_t V, T, D, H, layers;
+} gpt_config;
+
+/* The parameters: token embeddings wte (V, D), learned positions wpe (T,
+ * D), the blocks one after the other (block l at blocks + l * block_n),
+ * the final layer norm's gamma and beta (D each), the read-out head (V, D,
+ * no bias). */
+typedef struct gpt_layout {
+    size_t wte, wpe, blocks, block_n, lnf_g, lnf_b, head, n;
+} gpt_layout;
+
+static inline gpt_layout gpt_layout_of(const gpt_config *c)
+{
+    gpt_layout l;
+    l.wte = 0, l.wpe = c->V * c->D, l.blocks = l.wpe + c->T * c->D;
+    l.block_n = block_layout_of(c->D, c->H).n;
+    l.lnf_g = l.blocks + c->layers * l.block_n, l.lnf_b = l.lnf_g + c->D;
+    l.head = l.lnf_b + c->D, l.n = l.head + c->V * c->D;
+    return l;
+}
+
+/* What gpt_forward keeps for B sequences of T <= cfg->T tokens (N = B*T):
+ * the residual stream before each block and after the last (layers + 1
+ * arrays of N*D at xs + l*N*D), each block's acts (at blocks + l *
+ * block_n), the final layer norm's output (N, D) and stats (2N). */
+typedef struct gpt_acts {
+    size_t xs, blocks, block_n, lnf, statsf, n;
+} gpt_acts;
+
+static inline gpt_acts gpt_acts_of(const gpt_config *c, size_t B, size_t T)
+{
+    const size_t N = B * T;
+    gpt_acts a;
+    a.xs = 0, a.blocks = (c->layers + 1) * N * c->D;
+    a.block_n = block_acts_of(c->D, c->H, B, T).n;
+    a.lnf = a.blocks + c->layers * a.block_n, a.statsf = a.lnf + N * c->D;
+    a.n = a.statsf + 2 * N;
+    return a;
+}
+
+/* GPT-2's initialisation: every matrix and both embeddings normal with
+ * standard deviation 0.02 (dk_rng_normal, in layout order), except the two
+ * projections into the residual stream (each block's Wo and W2), whose
+ * 0.02 is divided by sqrt(2 * layers); biases 0, layer norms' gamma 1 and
+ * beta 0. */
+void gpt_init(const gpt_config *cfg, float *params, dk_rng *rng);
+
+/* logits (B, T, V) for tokens X (B, T), T <= cfg->T: x0 = wte[token] +
+ * wpe[position], the blocks, the final layer norm, the head. */
+void gpt_forward(const gpt_config *cfg, const float *params, const int *X, size_t B, size_t T,
+                 float *acts, float *logits);
+
+/* From dlogits (B, T, V): grads (gpt_layout_of(cfg).n) +=, the embeddings
+ * and positions included. */
+void gpt_backward(const gpt_config *cfg, const float *params, const int *X, size_t B,
+                  size_t T, const float *acts, const float *dlogits, float *grads);
+
+/* One AdamW step (chapter 03's adam_step, decoupled, t from 1) over every
+ * parameter, the weight decay applied to the matrices and embeddings only:
+ * biases and layer norms' gamma and beta are not decayed. */
+void gpt_adamw_step(const gpt_config *cfg, float *params, const float *grads, float *m,
+                    float *v, size_t t, float lr, float weight_decay);
+
+/* ---- Generation with a key/value cache (generate.c) ------------------------- */
+
+/* The cache of every block's keys and values for the positions seen so
+ * far: layers x 2 x cfg->T x D floats, block l's keys at cache + (2l) * T
+ * * D, its values at cache + (2l + 1) * T * D, position p's row at + p *
+ * D (heads side by side, as in Wqkv's rows). */
+static inline size_t gpt_cache_size(const gpt_config *c)
+{
+    return c->layers * 2 * c->T * c->D;
+}
+
+/* The logits (V) of the next token after `token` at position pos (pos <
+ * cfg->T), the cache holding positions 0..pos-1: computes this position
+ * only, stores its keys and values at row pos of the cache, and attends
+ * over rows 0..pos. Called for pos = 0, 1, 2... it gives gpt_forward's
+ * logits, one position at a time, at the cost of one position each. */
+void gpt_decode_step(const gpt_config *cfg, const float *params, float *cache, size_t pos,
+                     int token, float *logits);
 
 #endif

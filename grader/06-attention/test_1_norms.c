@@ -1,4 +1,4 @@
-/* Chapter 06 tests: layer norm and GELU, positions (35 points), against the reference
+/* Chapter 06 tests: layer norm, GELU and positions (22 points), against the
  * and finite differences. */
 #include "cases.h"
 #include "ref_api.h"
@@ -22,7 +22,7 @@ static float *ln_input(dk_rng *rng, size_t N, size_t D)
     return X;
 }
 
-GRADED_TEST(layernorm_forward_values, 8, 10,
+GRADED_TEST(layernorm_forward_values, 5, 10,
             "Per row: the mean, the biased variance (divided by D), rstd = 1 / sqrt(var + "
             "LN_EPS), then y = gamma * (x - mean) * rstd + beta; stats holds the N means, then "
             "the N rstd. Each row is normalised over its own D features, not over the rows.")
@@ -47,7 +47,7 @@ GRADED_TEST(layernorm_forward_values, 8, 10,
     }
 }
 
-GRADED_TEST(layernorm_backward_values, 8, 10,
+GRADED_TEST(layernorm_backward_values, 5, 10,
             "With xhat = (x - mean) * rstd and g = dy * gamma: dx = rstd * (g - mean(g) - xhat "
             "* mean(g * xhat)), the means over the row's features (the paths through the mean "
             "and the variance); dgamma += dy * xhat and dbeta += dy, summed over the rows. Row "
@@ -89,7 +89,7 @@ static double ln_loss(void *ctx)
     return weighted_sum(c->R, c->Y, c->N * c->D);
 }
 
-GRADED_TEST(layernorm_gradients_by_finite_differences, 6, 30,
+GRADED_TEST(layernorm_gradients_by_finite_differences, 4, 30,
             "Each of dX, dgamma and dbeta is the loss's slope along it: this names the first "
             "that is not. A dX missing the path through the mean or the variance shows here.")
 {
@@ -125,7 +125,7 @@ static float *gelu_inputs(dk_rng *rng, size_t n)
     return x;
 }
 
-GRADED_TEST(gelu_values, 4, 10,
+GRADED_TEST(gelu_values, 3, 10,
             "y = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): GPT-2's tanh form, not the "
             "exact erf form; slightly negative for small negative x.")
 {
@@ -153,7 +153,7 @@ static double gelu_loss(void *ctx)
     return weighted_sum(c->R, c->y, c->n);
 }
 
-GRADED_TEST(gelu_backward_values, 5, 10,
+GRADED_TEST(gelu_backward_values, 3, 10,
             "dx = dy * (0.5 (1 + tanh u) + 0.5 x (1 - tanh^2 u) u'), u' = sqrt(2/pi) (1 + 3 * "
             "0.044715 x^2): GELU's slope is smooth and slightly negative below about -0.75, "
             "unlike ReLU's 0 or 1.")
@@ -176,7 +176,7 @@ GRADED_TEST(gelu_backward_values, 5, 10,
     free(x), free(dy), free(want), free(c.y), free(grad);
 }
 
-GRADED_TEST(sinusoidal_positions_values, 4, 10,
+GRADED_TEST(sinusoidal_positions_values, 2, 10,
             "Features 2k and 2k + 1 share the angle t / 10000^(2k/D): sine at the even "
             "feature, cosine at the odd one; an odd D ends with a sine. Row 0 is 0, 1, 0, 1...")
 {

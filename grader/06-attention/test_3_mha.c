@@ -1,4 +1,4 @@
-/* Chapter 06 tests: multi-head attention (23 points), against the
+/* Chapter 06 tests: multi-head attention (14 points), against the
  * reference and finite differences. */
 #include "cases.h"
 #include "ref_api.h"
@@ -33,7 +33,7 @@ static void mha_free(mha_run *r)
     free(r->lens), free(r->params), free(r->X), free(r->dY), free(r->acts), free(r->Y);
 }
 
-GRADED_TEST(mha_forward_values, 8, 10,
+GRADED_TEST(mha_forward_values, 5, 10,
             "One product X Wqkv^T + bqkv (B*T, 3D); feature h*dh + k of the queries' D goes to "
             "head h, element k (and the same for keys, values); attn_forward; the heads merged "
             "back in the same order into ctx (B, T, D); Y = ctx Wo^T + bo. acts holds Q, K, V, "
@@ -77,7 +77,7 @@ static void mha_parts(const mha_config *cfg, size_t at[4], dk_shape shapes[4])
 }
 static const char *const PART_NAMES[4] = {"Wo", "bo", "Wqkv", "bqkv"};
 
-GRADED_TEST(mha_backward_values, 10, 20,
+GRADED_TEST(mha_backward_values, 6, 20,
             "Back from dY: the output projection (dctx, dWo, dbo), ctx split into heads again, "
             "attn_backward, dQ, dK and dV merged into one (B*T, 3D) gradient in Wqkv's row "
             "order, then the input projection (dX, dWqkv, dbqkv). Weights' gradients +=.")
@@ -128,7 +128,7 @@ static double mha_loss(void *ctx)
     return weighted_sum(r->dY, r->Y, r->n);
 }
 
-GRADED_TEST(mha_gradients_by_finite_differences, 5, 60,
+GRADED_TEST(mha_gradients_by_finite_differences, 3, 60,
             "Each parameter's and input's gradient is the loss's slope along it: this names "
             "the first that is not (Wqkv wrong but Wo right: look between the projections).")
 {
