@@ -30,7 +30,7 @@ $(BENCH)/cnn_conv: $(BUILD)/obj/bench/cnn_conv.o $(CNN_BENCH_REF) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
-# Chapter 05's: its character-model recipe (charlm_recipe.c, shakespeare.c)
+# Chapter 05's: its character-model recipe (charlm_recipe.c)
 # on its reference, chapter 02's (the linear layer, the loss) and chapter
 # 03's (Adam).
 $(BENCH)/lstm_steps: $(BUILD)/obj/bench/lstm_steps.o $(BENCH_EPOCH) $(call kit_objs,05-rnn) \

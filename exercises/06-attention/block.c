@@ -21,7 +21,7 @@ void block_forward(size_t D, size_t H, const float *params, const float *X, size
 void block_backward(size_t D, size_t H, const float *params, const float *X, size_t B,
                     size_t T, const float *acts, const float *dY, float *dX, float *grads)
 {
-    (void)D, (void)H, (void)params, (void)X, (void)B, (void)T, (void)acts, (void)dY, (void)dX,,
+    (void)D, (void)H, (void)params, (void)X, (void)B, (void)T, (void)acts, (void)dY, (void)dX,
     (void)grads;
     NOT_IMPLEMENTED();
 }

@@ -34,7 +34,7 @@ void gpt_backward(const gpt_config *cfg, const float *params, const int *X, size
 void gpt_adamw_step(const gpt_config *cfg, float *params, const float *grads, float *m,
                     float *v, size_t t, float lr, float weight_decay)
 {
-    (void)cfg, (void)params, (void)grads, (void)m, (void)v, (void)t, (void)lr,,
+    (void)cfg, (void)params, (void)grads, (void)m, (void)v, (void)t, (void)lr,
     (void)weight_decay;
     NOT_IMPLEMENTED();
 }

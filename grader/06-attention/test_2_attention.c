@@ -1,4 +1,4 @@
-/* Chapter 06 tests: scaled dot-product attention (29 points): values and
+/* Chapter 06 tests: scaled dot-product attention (28 points): values and
  * gradients against the reference and finite differences, a causal mask
  * that hides the future exactly, padding that changes nothing valid,
  * scores too large for a naive softmax. */
@@ -199,7 +199,7 @@ static double attn_loss(void *ctx)
     return weighted_sum(r->dO, r->O, r->n);
 }
 
-GRADED_TEST(attn_gradients_by_finite_differences, 4, 30,
+GRADED_TEST(attn_gradients_by_finite_differences, 3, 30,
             "Each of dQ, dK and dV is the loss's slope along it: this names the first that is "
             "not. A missing 1/sqrt(dh) in dQ and dK shows as a ratio of sqrt(dh).")
 {

@@ -1,4 +1,4 @@
-/* Chapter 06 tests: multi-head attention (14 points), against the
+/* Chapter 06 tests: multi-head attention (13 points), against the
  * reference and finite differences. */
 #include "cases.h"
 #include "ref_api.h"
@@ -128,7 +128,7 @@ static double mha_loss(void *ctx)
     return weighted_sum(r->dY, r->Y, r->n);
 }
 
-GRADED_TEST(mha_gradients_by_finite_differences, 3, 60,
+GRADED_TEST(mha_gradients_by_finite_differences, 2, 60,
             "Each parameter's and input's gradient is the loss's slope along it: this names "
             "the first that is not (Wqkv wrong but Wo right: look between the projections).")
 {

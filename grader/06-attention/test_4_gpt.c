@@ -1,5 +1,5 @@
 /* Chapter 06 tests: the transformer block, the GPT, its AdamW step and
- * cached generation (35 points), against the reference and finite
+ * cached generation (33 points), against the reference and finite
  * differences. */
 #include "cases.h"
 #include "ref_api.h"
@@ -135,7 +135,7 @@ static double block_loss(void *ctx)
     return weighted_sum(c->R, c->Y, c->B * c->T * c->D);
 }
 
-GRADED_TEST(block_gradients_by_finite_differences, 3, 60,
+GRADED_TEST(block_gradients_by_finite_differences, 2, 60,
             "Each parameter's and the input's gradient is the loss's slope along it: this "
             "names the first that is not, in the backward pass's order.")
 {
@@ -252,8 +252,16 @@ static size_t gpt_parts(const gpt_config *cfg, part *out)
     out[n++] = (part){"the head", l.head, DK_SHAPE(cfg->V, cfg->D)};
     out[n++] = (part){"the final gamma", l.lnf_g, DK_SHAPE(cfg->D)};
     out[n++] = (part){"the final beta", l.lnf_b, DK_SHAPE(cfg->D)};
-    for (size_t k = cfg->layers; k-- > 0;)
+    static char names[8][12][40]; /* "block 2's Wo" */
+    for (size_t k = cfg->layers; k-- > 0;) {
+        const size_t first = n;
         n += block_parts(cfg->D, cfg->H, l.blocks + k * l.block_n, out + n);
+        for (size_t i = first; i < n && k < 8; i++) {
+            snprintf(names[k][i - first], sizeof names[k][i - first], "block %zu's %s", k + 1,
+                     out[i].name);
+            out[i].name = names[k][i - first];
+        }
+    }
     out[n++] = (part){"wpe (positions)", l.wpe, DK_SHAPE(cfg->T, cfg->D)};
     out[n++] = (part){"wte (embeddings)", l.wte, DK_SHAPE(cfg->V, cfg->D)};
     return n;
@@ -300,7 +308,7 @@ static double gpt_loss(void *ctx)
     return weighted_sum(c->R, c->logits, c->B * c->T * c->cfg->V);
 }
 
-GRADED_TEST(gpt_gradients_by_finite_differences, 3, 60,
+GRADED_TEST(gpt_gradients_by_finite_differences, 2, 60,
             "Every parameter's gradient is the loss's slope along it: this names the first that "
             "is not, from the head back to the embeddings.")
 {

@@ -1,6 +1,6 @@
-/* Tiny Shakespeare (kit code): 1,115,394 characters of the plays, each
+/* Tiny Shakespeare: 1,115,394 characters of the plays, each
  * character a token, split as nanoGPT splits it (the first 90% to train,
- * the rest to validate), which train.c, the studies and the grader share. */
+ * the rest to validate), which chapters 05 and 06 share. */
 #ifndef DLKIT_SHAKESPEARE_H
 #define DLKIT_SHAKESPEARE_H
 

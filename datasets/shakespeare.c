@@ -1,4 +1,4 @@
-/* Tiny Shakespeare (kit code; see shakespeare.h). */
+/* Tiny Shakespeare (see shakespeare.h). */
 #include "shakespeare.h"
 
 #include "datasets.h"

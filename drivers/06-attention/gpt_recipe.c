@@ -1,0 +1,163 @@
+/* Chapter 06's GPT recipe (see gpt_recipe.h). */
+#include "gpt_recipe.h"
+
+#include "error.h"
+#include "timer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const gpt_recipe GPT_RECIPE_SHAKESPEARE = {
+    .cfg = {0, 64, 128, 4, 4}, .steps = 5000, .batch = 12, .lr = 1e-3f, .min_lr = 1e-4f,
+    .warmup = 100, .weight_decay = 0.1f, .clip = 1.0f, .eval_every = 250, .eval_windows = 400,
+};
+
+const gpt_recipe GPT_RECIPE_SHORT = {
+    .cfg = {0, 32, 32, 2, 2}, .steps = 600, .batch = 16, .lr = 3e-3f, .min_lr = 3e-4f,
+    .warmup = 50, .weight_decay = 0.1f, .clip = 1.0f, .eval_every = 100, .eval_windows = 200,
+};
+
+/* A model's buffers for batches of B windows. */
+typedef struct run {
+    const gpt_config *cfg;
+    size_t B, n;
+    float *params, *grads, *m, *v, *acts, *logits, *dlogits;
+    int *X, *Y;
+} run;
+
+static bool run_open(run *r, const gpt_config *cfg, size_t B)
+{
+    const size_t T = cfg->T;
+    *r = (run){.cfg = cfg, .B = B, .n = gpt_layout_of(cfg).n};
+    r->params = calloc(r->n, sizeof *r->params);
+    r->grads = calloc(r->n, sizeof *r->grads);
+    r->m = calloc(r->n, sizeof *r->m);
+    r->v = calloc(r->n, sizeof *r->v);
+    r->acts = malloc(gpt_acts_of(cfg, B, T).n * sizeof *r->acts);
+    r->logits = malloc(B * T * cfg->V * sizeof *r->logits);
+    r->dlogits = malloc(B * T * cfg->V * sizeof *r->dlogits);
+    r->X = malloc(B * T * sizeof *r->X);
+    r->Y = malloc(B * T * sizeof *r->Y);
+    return r->params && r->grads && r->m && r->v && r->acts && r->logits && r->dlogits && r->X &&
+           r->Y;
+}
+
+static void run_close(run *r)
+{
+    free(r->params), free(r->grads), free(r->m), free(r->v), free(r->acts), free(r->logits);
+    free(r->dlogits);
+    free(r->X), free(r->Y);
+}
+
+/* Window b: tokens from start as inputs, the next ones as targets. */
+static void window(run *r, size_t b, const int *tokens, size_t start)
+{
+    const size_t T = r->cfg->T;
+    memcpy(r->X + b * T, tokens + start, T * sizeof *r->X);
+    memcpy(r->Y + b * T, tokens + start + 1, T * sizeof *r->Y);
+}
+
+/* The batch's mean cross-entropy; when training, its gradient accumulated
+ * into grads. */
+static float batch_loss(run *r, bool train)
+{
+    const size_t T = r->cfg->T, N = r->B * T;
+    gpt_forward(r->cfg, r->params, r->X, r->B, T, r->acts, r->logits);
+    const float loss =
+        softmax_cross_entropy(r->logits, r->Y, N, r->cfg->V, train ? r->dlogits : NULL);
+    if (train)
+        gpt_backward(r->cfg, r->params, r->X, r->B, T, r->acts, r->dlogits, r->grads);
+    return loss;
+}
+
+static float loss_of(run *r, gpt_text text, size_t windows)
+{
+    const size_t T = r->cfg->T, span = text.n - T - 1;
+    double sum = 0;
+    size_t done = 0;
+    while (done < windows) {
+        const size_t B = windows - done < r->B ? windows - done : r->B;
+        run part = *r;
+        part.B = B;
+        for (size_t b = 0; b < B; b++)
+            window(&part, b, text.tokens, (done + b) * span / (windows > 1 ? windows - 1 : 1));
+        sum += (double)batch_loss(&part, false) * (double)B;
+        done += B;
+    }
+    return (float)(sum / (double)windows);
+}
+
+float gpt_text_loss(const gpt_config *cfg, const float *params, gpt_text text, size_t windows)
+{
+    run r;
+    if (!run_open(&r, cfg, 16)) {
+        run_close(&r);
+        return NAN;
+    }
+    memcpy(r.params, params, r.n * sizeof *params);
+    const float loss = loss_of(&r, text, windows);
+    run_close(&r);
+    return loss;
+}
+
+float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t seed,
+                double max_seconds, const gpt_hooks *hooks, float **params_out)
+{
+    run r;
+    const size_t T = rc->cfg.T;
+    if (!run_open(&r, &rc->cfg, rc->batch)) {
+        run_close(&r);
+        return NAN;
+    }
+    dk_rng rng;
+    dk_rng_seed(&rng, seed);
+    gpt_init(&rc->cfg, r.params, &rng);
+    const double start = dk_seconds();
+    double since = 0;
+    float val_loss = NAN;
+    for (size_t step = 1; step <= rc->steps; step++) {
+        for (size_t b = 0; b < rc->batch; b++)
+            window(&r, b, train.tokens, dk_rng_below(&rng, train.n - T - 1));
+        since += batch_loss(&r, true);
+        clip_grad_norm(r.grads, r.n, rc->clip);
+        const float lr = lr_warmup_cosine(rc->lr, rc->min_lr, step - 1, rc->warmup, rc->steps);
+        gpt_adamw_step(&rc->cfg, r.params, r.grads, r.m, r.v, step, lr, rc->weight_decay);
+        memset(r.grads, 0, r.n * sizeof *r.grads);
+        const bool last = step == rc->steps;
+        if (step % rc->eval_every == 0 || last) {
+            val_loss = loss_of(&r, val, rc->eval_windows);
+            const double seconds = dk_seconds() - start;
+            const size_t n = step % rc->eval_every ? step % rc->eval_every : rc->eval_every;
+            if (hooks && hooks->on_eval)
+                hooks->on_eval(step, (float)(since / (double)n), val_loss, seconds, hooks->ctx);
+            since = 0;
+            if (max_seconds > 0 && seconds > max_seconds)
+                break;
+        }
+    }
+    if (params_out) {
+        *params_out = r.params;
+        r.params = NULL;
+    }
+    run_close(&r);
+    return val_loss;
+}
+
+void gpt_generate(const gpt_config *cfg, const float *params, const int *prompt, size_t np,
+                  size_t n, float temperature, size_t top_k, dk_rng *rng, int *out)
+{
+    float *cache = calloc(gpt_cache_size(cfg), sizeof *cache);
+    float *logits = malloc(cfg->V * sizeof *logits);
+    if (!cache || !logits)
+        dk_fatal("gpt_generate: out of memory");
+    int token = prompt[0];
+    for (size_t pos = 0; pos + 1 < np + n; pos++) {
+        gpt_decode_step(cfg, params, cache, pos, token, logits);
+        token = pos + 1 < np ? prompt[pos + 1]
+                             : (int)sample_logits(logits, cfg->V, temperature, top_k, rng);
+        if (pos + 1 >= np)
+            out[pos + 1 - np] = token;
+    }
+    free(cache), free(logits);
+}
