@@ -265,7 +265,10 @@ endif
 # in that folder (a header there must not stand in for the kit's), and
 # compiled with the flags that make grade uses; messages name them as the
 # student knows them.
-kit_sources = $(filter-out %/train.c %/study.c,$(wildcard drivers/$(1)/*.c))
+# A chapter may reuse an earlier chapter's kit code: drivers/NN-topic/REUSES
+# lists those files (paths under drivers/), one a line.
+kit_sources = $(filter-out %/train.c %/study.c,$(wildcard drivers/$(1)/*.c)) \
+              $(addprefix drivers/,$(shell grep -v '^\#' drivers/$(1)/REUSES 2>/dev/null))
 kit_objs    = $(patsubst %.c,$(BUILD)/obj/%.o,$(call kit_sources,$(1)))
 DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
 LOGS    = $(BUILD)/logs/$(SELECTED)/$(call tag_of,$(SRC))

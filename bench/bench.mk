@@ -38,11 +38,19 @@ $(BENCH)/lstm_steps: $(BUILD)/obj/bench/lstm_steps.o $(BENCH_EPOCH) $(call kit_o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# Chapter 06's: its GPT recipe (gpt_recipe.c) on its reference and those
+# of the chapters it builds on (embeddings, clipping and sampling from 05,
+# the schedule and Adam from 03, the loss from 02).
+$(BENCH)/gpt_steps: $(BUILD)/obj/bench/gpt_steps.o $(BENCH_EPOCH) $(call kit_objs,06-attention) \
+                    $(call ref_objs,06-attention 05-rnn 03-training 02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
 $(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
 
 bench:
 	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps sgemm peak)
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps gpt_steps sgemm peak)
 	@bench/run $(BENCH)

@@ -52,3 +52,40 @@ run_shown() {
 field() {
     awk -v key="$1" '$1 == key {$1 = ""; sub(/^ /, ""); print}'
 }
+
+# A training-throughput row: "ours" (our program's output, rounds of
+# "round I SECONDS LOSS" lines) against a PyTorch script run on the same
+# rounds, in characters a second, each side's median round of CHARS
+# characters; the last training losses beside. PRETTY words the lines as
+# they come (run_shown); side is "PyTorch" while the script runs.
+#   throughput_row NAME "$ours" CHARS STEPS PRETTY SCRIPT ARG...
+throughput_row() {
+    local name=$1 ours=$2 chars=$3 steps=$4 pretty=$5 theirs version blas
+    shift 5
+    local ours_rate ours_cell
+    ours_rate=$(field round <<<"$ours" | awk -v n="$chars" '{print n / $2}' | median)
+    ours_cell=$(printf '%.0f char/s' "$ours_rate")
+    if [[ -z ${TORCH_PYTHON:-} ]]; then
+        row "$name" "$ours_cell" "-" "-" "loss after $steps steps $(last_loss "$ours")"
+        note "$name: $TORCH_MISSING."
+        return
+    fi
+    side=PyTorch
+    if ! theirs=$(run_shown "$pretty" "$TORCH_PYTHON" "$@"); then
+        row "$name" "$ours_cell" "-" "-" "loss after $steps steps $(last_loss "$ours")"
+        note "$name: the PyTorch side failed (above)."
+        return
+    fi
+    read -r version blas _ <<<"$(field torch <<<"$theirs")"
+    header "PyTorch $version ($TORCH_FROM; BLAS: $blas)"
+    local theirs_rate
+    theirs_rate=$(field round <<<"$theirs" | awk -v n="$chars" '{print n / $2}' | median)
+    row "$name" "$ours_cell" "$(printf '%.0f char/s' "$theirs_rate")" \
+        "$(speedup "$ours_rate" "$theirs_rate" rate)" \
+        "loss after $steps steps $(last_loss "$ours") vs $(last_loss "$theirs")"
+}
+
+# The last round's training loss in a side's output.
+last_loss() {
+    field round <<<"$1" | awk 'END {print $3}'
+}

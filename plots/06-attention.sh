@@ -6,6 +6,7 @@
 #       GPT's curves on tiny Shakespeare (PNG and the terminal): those of
 #       the tasks trained
 #   plots/06-attention.sh compare YOUR_LOGDIR REFERENCE_LOGDIR OUTDIR
+#   plots/06-attention.sh study NAME CSV OUTDIR
 set -euo pipefail
 here=$(dirname "$0")
 heads=2 # drivers/06-attention/lookback.h's LB_HEADS
@@ -74,9 +75,21 @@ compare() {
     [[ -n $any ]] || need_log "$yours/lookback.csv" ""
 }
 
+# vs-lstm: both models' validation loss against time, and the table.
+study() {
+    local name=$1 csv=$2 out=$3
+    [[ $name == vs-lstm ]] || { echo "dlkit: no plot for study $name" >&2; exit 1; }
+    mkdir -p "$out"
+    gnuplot -c "$here/vs-lstm.gp" "$csv" "$out/vs-lstm.png"
+    gnuplot -c "$here/vs-lstm.gp" "$csv" -
+    [[ ! -f ${csv%.csv}.txt ]] || cat "${csv%.csv}.txt"
+    echo "Picture: $out/vs-lstm.png"
+}
+
 case ${1:-} in
     plot) plot "$2" "$3" ;;
     compare) compare "$2" "$3" "$4" ;;
-    *) echo "usage: $0 plot LOGDIR OUTDIR | compare YOURS REFERENCE OUTDIR" >&2
+    study) study "$2" "$3" "$4" ;;
+    *) echo "usage: $0 plot LOGDIR OUTDIR | compare YOURS REFERENCE OUTDIR | study NAME CSV OUTDIR" >&2
        exit 2 ;;
 esac

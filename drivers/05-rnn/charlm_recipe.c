@@ -1,6 +1,7 @@
 /* Chapter 05's character-model recipe (kit code; see charlm_recipe.h). */
 #include "charlm_recipe.h"
 
+#include "timer.h"
 #include "training.h"
 #include "workspace.h"
 
@@ -9,9 +10,9 @@
 #include <string.h>
 
 const cl_recipe CL_RECIPE_SHAKESPEARE = {{0, 64, 256, CELL_LSTM}, 4000, 32, 64, 2e-3f, 1.0f,
-                                         250};
+                                         250, 0};
 const cl_recipe CL_RECIPE_SHAKESPEARE_SHORT = {{0, 16, 64, CELL_LSTM}, 1000, 16, 32, 5e-3f, 1.0f,
-                                               250};
+                                               250, 0};
 
 const cl_model CL_YOURS = {charlm_init, charlm_forward, charlm_backward, clip_grad_norm,
                            sample_logits};
@@ -129,6 +130,7 @@ float cl_train(const cl_recipe *r, const cl_model *m, cl_text train, cl_text val
         streams s = streams_of(train, r->batch, r->window);
         double since = 0;
         size_t last_eval = 0;
+        const double start = dk_seconds();
         for (size_t t = 1; t <= r->steps; t++) {
             float norm;
             const float l = step(r, m, &s, &w, params, grads, adam, t, &rng, &norm);
@@ -140,6 +142,8 @@ float cl_train(const cl_recipe *r, const cl_model *m, cl_text train, cl_text val
                 if (hooks && hooks->on_eval)
                     hooks->on_eval(t, (float)(since / (double)(t - last_eval)), loss, hooks->ctx);
                 since = 0, last_eval = t;
+                if (r->max_seconds > 0 && dk_seconds() - start > r->max_seconds)
+                    break;
             }
         }
     }

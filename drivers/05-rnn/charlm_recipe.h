@@ -15,6 +15,7 @@ typedef struct cl_recipe {
     size_t steps, batch, window; /* updates; B streams; T steps a window */
     float lr, clip;              /* Adam's step; the gradient's largest norm */
     size_t eval_every;           /* steps between two validation losses */
+    double max_seconds;          /* > 0: stop after the evaluation that passes it */
 } cl_recipe;
 
 /* One LSTM layer of 256 units over embeddings of 64 (349,569 parameters

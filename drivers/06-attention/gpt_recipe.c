@@ -102,7 +102,7 @@ float gpt_text_loss(const gpt_config *cfg, const float *params, gpt_text text, s
 }
 
 float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t seed,
-                double max_seconds, const gpt_hooks *hooks, float **params_out)
+                const gpt_hooks *hooks, float **params_out)
 {
     run r;
     const size_t T = rc->cfg.T;
@@ -132,7 +132,7 @@ float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t see
             if (hooks && hooks->on_eval)
                 hooks->on_eval(step, (float)(since / (double)n), val_loss, seconds, hooks->ctx);
             since = 0;
-            if (max_seconds > 0 && seconds > max_seconds)
+            if (rc->max_seconds > 0 && seconds > rc->max_seconds)
                 break;
         }
     }

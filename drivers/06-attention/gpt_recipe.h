@@ -19,6 +19,7 @@ typedef struct gpt_recipe {
     float weight_decay, clip;
     size_t eval_every;       /* steps between two validation losses */
     size_t eval_windows;     /* held-out windows per evaluation */
+    double max_seconds;      /* > 0: stop after the evaluation that passes it */
 } gpt_recipe;
 
 /* nanoGPT's CPU model for tiny Shakespeare: 4 layers of 4 heads, 128
@@ -50,10 +51,9 @@ typedef struct gpt_hooks {
 /* Trains a fresh model by the recipe (gpt_init seeded by seed, the
  * batches drawn from seed too) on train; returns its loss on val (NAN when
  * out of memory). *params_out (unless NULL) gets the trained parameters,
- * for free(). Stops early, after the evaluation that passes max_seconds
- * when max_seconds > 0. */
+ * for free(). */
 float gpt_train(const gpt_recipe *r, gpt_text train, gpt_text val, uint64_t seed,
-                double max_seconds, const gpt_hooks *hooks, float **params_out);
+                const gpt_hooks *hooks, float **params_out);
 
 /* The mean cross-entropy per character over `windows` windows of cfg->T
  * tokens spread evenly over text (each predicting its next T tokens). */

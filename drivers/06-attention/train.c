@@ -156,7 +156,7 @@ static void shakespeare_gpt(const char *logs, uint64_t seed, bool short_run)
     dk_csvlog *log = dk_csvlog_open_or_exit(path, "step,train_loss,val_loss,seconds");
     const gpt_hooks hooks = {gpt_eval, log};
     float *params = NULL;
-    const float val_loss = gpt_train(&r, train, val, seed, 0, &hooks, &params);
+    const float val_loss = gpt_train(&r, train, val, seed, &hooks, &params);
     dk_csvlog_close_or_exit(log);
     if (!params)
         dk_fatal("out of memory training the GPT");
