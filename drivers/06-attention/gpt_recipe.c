@@ -71,6 +71,8 @@ static float batch_loss(run *r, bool train)
     return loss;
 }
 
+/* The mean cross-entropy per character over `windows` windows of T tokens
+ * spread evenly over text (each predicting its next T tokens). */
 static float loss_of(run *r, gpt_text text, size_t windows)
 {
     const size_t T = r->cfg->T, span = text.n - T - 1;
@@ -86,19 +88,6 @@ static float loss_of(run *r, gpt_text text, size_t windows)
         done += B;
     }
     return (float)(sum / (double)windows);
-}
-
-float gpt_text_loss(const gpt_config *cfg, const float *params, gpt_text text, size_t windows)
-{
-    run r;
-    if (!run_open(&r, cfg, 16)) {
-        run_close(&r);
-        return NAN;
-    }
-    memcpy(r.params, params, r.n * sizeof *params);
-    const float loss = loss_of(&r, text, windows);
-    run_close(&r);
-    return loss;
 }
 
 float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t seed,

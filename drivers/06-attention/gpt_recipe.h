@@ -55,10 +55,6 @@ typedef struct gpt_hooks {
 float gpt_train(const gpt_recipe *r, gpt_text train, gpt_text val, uint64_t seed,
                 const gpt_hooks *hooks, float **params_out);
 
-/* The mean cross-entropy per character over `windows` windows of cfg->T
- * tokens spread evenly over text (each predicting its next T tokens). */
-float gpt_text_loss(const gpt_config *cfg, const float *params, gpt_text text, size_t windows);
-
 /* n tokens generated after a prompt (1 <= np tokens, read first; np + n
  * <= cfg->T), each drawn by chapter 05's sample_logits. */
 void gpt_generate(const gpt_config *cfg, const float *params, const int *prompt, size_t np,

@@ -366,7 +366,7 @@ GRADED_TEST(gpt_adamw_decays_matrices_only, 4, 10,
     }
 }
 
-GRADED_TEST(gpt_cached_generation_equals_full, 5, 30,
+GRADED_TEST(gpt_cached_generation_equals_full, 3, 30,
             "Step pos stores this position's keys and values in row pos of each block's cache "
             "and attends over rows 0..pos: position by position, its logits must be "
             "gpt_forward's for the whole sequence.")
@@ -391,5 +391,71 @@ GRADED_TEST(gpt_cached_generation_equals_full, 5, 30,
         }
         dk_guard_free(logits);
         free(p), free(X), free(want), free(cache);
+    }
+}
+
+/* Every block's keys and values from gpt_forward's acts (one sequence of
+ * cfg->T tokens), in the cache's layout: rows of D, heads side by side. */
+static void cache_from_acts(const gpt_config *cfg, const float *acts, float *cache)
+{
+    const size_t T = cfg->T, D = cfg->D, H = cfg->H, dh = D / H;
+    const gpt_acts a = gpt_acts_of(cfg, 1, T);
+    const size_t attn = block_acts_of(D, H, 1, T).attn;
+    const mha_acts m = mha_acts_of(&(mha_config){D, H, true}, 1, T);
+    for (size_t l = 0; l < cfg->layers; l++) {
+        const float *at = acts + a.blocks + l * a.block_n + attn;
+        for (size_t kv = 0; kv < 2; kv++)
+            for (size_t h = 0; h < H; h++)
+                for (size_t t = 0; t < T; t++)
+                    for (size_t k = 0; k < dh; k++)
+                        cache[(2 * l + kv) * T * D + t * D + h * dh + k] =
+                            at[(kv ? m.V : m.K) + (h * T + t) * dh + k];
+    }
+}
+
+/* Rows 0..pos of each block's keys and values. */
+static void expect_cache_rows(const gpt_config *cfg, const float *want, const float *cache,
+                              size_t pos, const char *what)
+{
+    const size_t T = cfg->T, D = cfg->D;
+    for (size_t l = 0; l < 2 * cfg->layers; l++)
+        dk_expect_floats(want + l * T * D, cache + l * T * D, DK_SHAPE(pos + 1, D),
+                         DK_TOL_REDUCTION, "%s: block %zu's %s, rows 0..%zu", what, l / 2,
+                         l % 2 ? "values" : "keys", pos);
+}
+
+GRADED_TEST(gpt_decode_step_uses_the_cache, 2, 30,
+            "Given a cache holding another sequence's keys and values for positions 0..pos-1 "
+            "(and nothing else: no earlier calls for it), step pos must attend over those rows, "
+            "leave them as they were and write its own keys and values in row pos.")
+{
+    for (size_t k = 0; k < NGPTS; k++) {
+        const gpt_config *cfg = &GPTS[k].cfg;
+        const size_t T = cfg->T, V = cfg->V, na = gpt_acts_of(cfg, 1, T).n;
+        const size_t nc = gpt_cache_size(cfg);
+        dk_rng rng = dk_test_rng(990 + k);
+        float *p = gpt_params(cfg, &rng);
+        float *want = alloc_or_die(na + T * V + nc, sizeof *want), *rows = want + na + T * V;
+        float *cache = alloc_or_die(nc, sizeof *cache);
+        for (size_t pos = 0; pos < T; pos++) {
+            /* A new sequence each time: earlier calls reveal nothing of its prefix. */
+            int *X = tokens(&rng, T, V);
+            ref_gpt_forward(cfg, p, X, 1, T, want, want + na);
+            cache_from_acts(cfg, want, rows);
+            for (size_t i = 0; i < nc; i++)
+                cache[i] = (i % (T * cfg->D)) / cfg->D < pos ? rows[i] : 1e30f;
+            float *logits = dk_guard_floats(V);
+            gpt_decode_step(cfg, p, cache, pos, X[pos], logits);
+            char what[256];
+            snprintf(what, sizeof what, "gpt_decode_step(%s), position %zu, the cache filled",
+                     describe_gpt(cfg, 1, T), pos);
+            dk_guard_check(logits, DK_SHAPE(V), "%s: logits", what);
+            dk_expect_floats(want + na + pos * V, logits, DK_SHAPE(V), DK_TOL_REDUCTION,
+                             "%s: logits against gpt_forward's", what);
+            expect_cache_rows(cfg, rows, cache, pos, what);
+            dk_guard_free(logits);
+            free(X);
+        }
+        free(p), free(want), free(cache);
     }
 }
