@@ -46,11 +46,17 @@ $(BENCH)/gpt_steps: $(BUILD)/obj/bench/gpt_steps.o $(BENCH_EPOCH) $(call kit_obj
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# attn_steps times the chapter's attention alone.
+$(BENCH)/attn_steps: $(BUILD)/obj/bench/attn_steps.o $(BENCH_EPOCH) \
+                     $(call ref_objs,06-attention 05-rnn 03-training 02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
 $(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
 
 bench:
 	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps gpt_steps sgemm peak)
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps gpt_steps attn_steps sgemm peak)
 	@bench/run $(BENCH)
