@@ -209,7 +209,8 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 help:
 	@cat tools/help.txt
 
-grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch))) \
+prepared = $(if $(wildcard drivers/$(1)/prepare.c),$(G)/$(1)/data/.made)
+grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch)) $(call prepared,$(ch))) \
            $(BUILD)/bin/dlkit-report $(BUILD)/bin/dlkit-srccheck
 
 # Grading that cannot run exits 2 (make's failure), as the README says.
@@ -267,7 +268,7 @@ endif
 # student knows them.
 # A chapter may reuse an earlier chapter's kit code: drivers/NN-topic/REUSES
 # lists those files (paths under drivers/), one a line.
-kit_sources = $(filter-out %/train.c %/study.c,$(wildcard drivers/$(1)/*.c)) \
+kit_sources = $(filter-out %/train.c %/study.c %/prepare.c,$(wildcard drivers/$(1)/*.c)) \
               $(addprefix drivers/,$(shell grep -v '^\#' drivers/$(1)/REUSES 2>/dev/null))
 kit_objs    = $(patsubst %.c,$(BUILD)/obj/%.o,$(call kit_sources,$(1)))
 DRIVERS = $(BUILD)/drivers/$(call tag_of,$(SRC))/$(SELECTED)
@@ -286,6 +287,19 @@ $(BUILD)/drivers/%: $(LIB) $(FLAGS) $$(call student_sources,$$(call driver_chapt
 	  $(filter %.c,$^))) $(filter %.o,$^) $(LIB) $(KIT_LIBS) 2>&1 | \
 	  sed 's|$@.src/|$(SRC)/$(call driver_chapter,$*)/|g'; exit $${PIPESTATUS[0]}
 
+# A chapter whose tests need something made ahead (chapter 07's digit
+# classifier) has drivers/NN-topic/prepare.c: a program of the chapter's kit
+# code and the reference, run once by grade-kit into $(G)/NN-topic/data/,
+# never where graded code runs (make class copies the folder into the
+# kit's view). `prepared` names that folder's stamp.
+$(G)/%/prepare: $(BUILD)/obj/drivers/%/prepare.o $$(call kit_objs,$$*) $(G)/%/solution.o \
+                $$(call earlier_refs,$$*) $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+$(G)/%/data/.made: $(G)/%/prepare
+	@rm -rf $(G)/$*/data $(G)/$*/data.tmp && mkdir -p $(G)/$*/data.tmp
+	@$< $(G)/$*/data.tmp
+	@mv $(G)/$*/data.tmp $(G)/$*/data && touch $@
+
 # The chapter's programs, built (make check's layout test).
 build-drivers:
 	@$(MAKE_QUIET) $(DRIVERS)/train $(if $(wildcard drivers/$(SELECTED)/study.c),$(DRIVERS)/study)
@@ -293,6 +307,7 @@ build-drivers:
 train:
 	$(one_chapter)
 	@tools/deps grade
+	$(if $(call prepared,$(SELECTED)),@$(MAKE_QUIET) $(call prepared,$(SELECTED)))
 	@$(MAKE_QUIET) $(DRIVERS)/train || { echo "dlkit: your code does not compile (above)."; exit 1; }
 	@rm -f $(LOGS)/.complete
 	@DLKIT_SRC=$(SRC) DLKIT_TASK=$(TASK) $(DRIVERS)/train $(LOGS) $(DATA) $(if $(PLAIN),plain)
@@ -328,6 +343,7 @@ study:
 	$(one_chapter)
 	@test -f drivers/$(SELECTED)/study.c || { echo "Chapter $(SELECTED) has no studies."; exit 2; }
 	@tools/deps grade plot
+	$(if $(call prepared,$(SELECTED)),@$(MAKE_QUIET) $(call prepared,$(SELECTED)))
 	@$(MAKE_QUIET) $(DRIVERS)/study || { echo "dlkit: your code does not compile (above)."; exit 1; }
 	@DLKIT_SRC=$(SRC) $(DRIVERS)/study $(STUDIES) $(NAME)
 	@test -z "$(NAME)" || plots/$(SELECTED).sh study $(NAME) $(STUDIES)/$(NAME).csv \

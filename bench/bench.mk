@@ -52,11 +52,19 @@ $(BENCH)/attn_steps: $(BUILD)/obj/bench/attn_steps.o $(BENCH_EPOCH) \
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
 
+# Chapter 07's: its VAE and GAN recipes on its reference and those of
+# chapters 02 and 03 (the layers, batch norm, dropout, Adam).
+$(BENCH)/generative_epochs: $(BUILD)/obj/bench/generative_epochs.o $(BENCH_EPOCH) \
+                            $(call kit_objs,07-generative) \
+                            $(call ref_objs,07-generative 04-cnn 03-training 02-backprop) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS)
+
 $(BENCH)/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -pthread $^ -o $@ $(KIT_LIBS)
 
 bench:
 	@tools/deps grade
-	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps gpt_steps attn_steps sgemm peak)
+	@$(MAKE_QUIET) $(addprefix $(BENCH)/,mlp_epoch training_epoch cnn_epoch cnn_conv lstm_steps gpt_steps attn_steps generative_epochs sgemm peak)
 	@bench/run $(BENCH)

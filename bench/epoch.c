@@ -16,16 +16,22 @@ size_t bench_count(const char *arg, const char *what)
     return v;
 }
 
-void bench_print_fashion_files(void)
+void bench_print_idx_files(const char *set, const char *prefix)
 {
     static const char *const files[] = {
         "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
         "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[4096];
+        char name[256], path[4096];
         dk_err err;
-        if (!dk_fetch("fashion-mnist", files[i], path, sizeof path, &err))
+        snprintf(name, sizeof name, "%s%s", prefix, files[i]);
+        if (!dk_fetch(set, name, path, sizeof path, &err))
             dk_fatal("%s", err.msg);
         printf("file %s\n", path);
     }
+}
+
+void bench_print_fashion_files(void)
+{
+    bench_print_idx_files("fashion-mnist", "");
 }
