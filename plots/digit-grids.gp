@@ -10,7 +10,7 @@ out = ARG1; title = ARG2
 blocks(file) = int(system(sprintf("grep -c '^# epoch' '%s' || true", file)))
 panels = 0
 do for [i = 3:ARGC:2] { b = blocks(value("ARG".i)); panels = panels + (b > 0 ? b : 1) }
-eval output(out, 330 * panels, 390, 78, 24)
+eval output(out, (panels > 1 ? 330 : 480) * panels, panels > 1 ? 390 : 540, 78, 24)
 set multiplot layout 1, panels title title
 unset key
 unset tics
