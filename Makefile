@@ -203,15 +203,18 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
 .PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
-        class release gradescope grade-kit check-build check-grades check-mutants check-plots \
+        class release gradescope grade-kit grade-build check-build check-grades check-mutants check-plots \
         check-layout check-messages check-long check-san check-san-grades stubs build-drivers
 
 help:
 	@cat tools/help.txt
 
+# grade-build compiles what grading links; grade-kit adds what the kit
+# makes ahead for the tests (a chapter's prepare.c, below).
 prepared = $(if $(wildcard drivers/$(1)/prepare.c),$(G)/$(1)/data/.made)
-grade-kit: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch)) $(call prepared,$(ch))) \
-           $(BUILD)/bin/dlkit-report $(BUILD)/bin/dlkit-srccheck
+grade-build: $(foreach ch,$(SELECTED),$(G)/$(ch)/catalog.tsv $(call call_layer,$(ch))) \
+             $(BUILD)/bin/dlkit-report $(BUILD)/bin/dlkit-srccheck
+grade-kit: grade-build $(foreach ch,$(SELECTED),$(call prepared,$(ch)))
 
 # Grading that cannot run exits 2 (make's failure), as the README says.
 src_exists = @test -d $(SRC) || { echo "dlkit: SRC=$(SRC): no such folder (SRC names a folder laid out like exercises/)"; exit 2; }
@@ -363,7 +366,7 @@ CHECK := $(BUILD)/check
 CHECK_MORE :=
 CHECK_LONG :=
 
-check-build: grade-kit $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
+check-build: grade-build $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
              $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard drivers/*/*.c bench/*.c))
 
 # Each step's time is printed at the end, to show where the time goes.
