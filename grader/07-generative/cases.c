@@ -47,6 +47,31 @@ float *pixels(dk_rng *rng, size_t n)
     return x;
 }
 
+void expect_parts(const part *parts, size_t n, const float *want, const float *grads,
+                         size_t total, const char *what)
+{
+    const float *prefill = dk_guard_prefill(grads);
+    for (size_t k = 0; k < n; k++) {
+        const size_t count = dk_shape_count(parts[k].shape), at = parts[k].at;
+        float *expect = alloc_or_die(count, sizeof *expect);
+        for (size_t i = 0; i < count; i++)
+            expect[i] = prefill[at + i] + want[at + i];
+        dk_expect_floats(expect, grads + at, parts[k].shape, DK_TOL_REDUCTION,
+                         "%s: the gradient of %s (what grads held there plus the gradient)", what,
+                         parts[k].name);
+        free(expect);
+    }
+    dk_guard_check(grads, DK_SHAPE(total), "%s: grads", what);
+}
+
+void grad_params(const part *parts, size_t n, float *values, const float *grads,
+                      dk_grad_param *out)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = (dk_grad_param){parts[i].name, values + parts[i].at, grads + parts[i].at,
+                                 parts[i].shape};
+}
+
 void *alloc_or_die(size_t n, size_t size)
 {
     void *p = calloc(n ? n : 1, size);

@@ -33,6 +33,24 @@ const char *describe_gan(const gan_case *c);
 /* Pixels in [0, 1]: most near 0 or 1 as in digits, some in between. */
 float *pixels(dk_rng *rng, size_t n);
 
+/* A network's parameter, for messages and finite differences: its name,
+ * its offset in the parameter vector, its shape. */
+typedef struct part {
+    const char *name;
+    size_t at;
+    dk_shape shape;
+} part;
+
+/* grads (guarded, prefilled, total floats) must hold its prefill + want,
+ * part by part (n parts); what names the call. */
+void expect_parts(const part *parts, size_t n, const float *want, const float *grads,
+                  size_t total, const char *what);
+
+/* The parts as finite differences take them: values and grads are the
+ * parameter and gradient vectors the parts' offsets index. */
+void grad_params(const part *parts, size_t n, float *values, const float *grads,
+                 dk_grad_param *out);
+
 void *alloc_or_die(size_t n, size_t size);
 
 /* sum(R * Y): a loss whose gradient with respect to Y is R. */

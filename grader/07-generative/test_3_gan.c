@@ -24,14 +24,6 @@ static float *d_params(const gan_config *c, dk_rng *rng)
     return dk_random_array(rng, gan_d_layout_of(c).n, -0.5f, 0.5f);
 }
 
-/* A network's parts, in the backward pass's order (for messages and finite
- * differences). */
-typedef struct part {
-    const char *name;
-    size_t at;
-    dk_shape shape;
-} part;
-
 static size_t g_parts(const gan_config *c, part *out)
 {
     const gan_g_layout l = gan_g_layout_of(c);
@@ -56,24 +48,6 @@ static size_t d_parts(const gan_config *c, part *out)
     };
     memcpy(out, parts, sizeof parts);
     return sizeof parts / sizeof parts[0];
-}
-
-/* grads (guarded, prefilled) must hold prefill + want, part by part. */
-static void expect_parts(const part *parts, size_t n, const float *want, const float *grads,
-                         size_t total, const char *what)
-{
-    const float *prefill = dk_guard_prefill(grads);
-    for (size_t k = 0; k < n; k++) {
-        const size_t count = dk_shape_count(parts[k].shape), at = parts[k].at;
-        float *expect = alloc_or_die(count, sizeof *expect);
-        for (size_t i = 0; i < count; i++)
-            expect[i] = prefill[at + i] + want[at + i];
-        dk_expect_floats(expect, grads + at, parts[k].shape, DK_TOL_REDUCTION,
-                         "%s: the gradient of %s (what grads held there plus the gradient)", what,
-                         parts[k].name);
-        free(expect);
-    }
-    dk_guard_check(grads, DK_SHAPE(total), "%s: grads", what);
 }
 
 GRADED_TEST(gan_generator_forward_values, 4, 10,
@@ -271,14 +245,6 @@ static double d_loss(void *ctx)
     return weighted_sum(f->r, f->logits, f->B);
 }
 
-static void to_params(const part *parts, size_t n, float *values, const float *grads,
-                      dk_grad_param *out)
-{
-    for (size_t i = 0; i < n; i++)
-        out[i] = (dk_grad_param){parts[i].name, values + parts[i].at, grads + parts[i].at,
-                                 parts[i].shape};
-}
-
 GRADED_TEST(gan_gradients_by_finite_differences, 3, 60,
             "Each gradient of both networks, and the discriminator's input gradient, is the "
             "slope of the loss along it: this names the first that is not (a batch norm "
@@ -303,12 +269,12 @@ GRADED_TEST(gan_gradients_by_finite_differences, 3, 60,
         part parts[10];
         dk_grad_param params[10];
         const size_t n = g_parts(c, parts);
-        to_params(parts, n, f.G, gg, params);
+        grad_params(parts, n, f.G, gg, params);
         dk_expect_gradients(g_loss, &f, params, n, DK_GRADCHECK_NETWORK,
                             "the generator (%s), loss = sum(R * images)",
                             describe_gan(&GAN_CASES[k]));
         const size_t m = d_parts(c, parts);
-        to_params(parts, m, f.D, dg, params);
+        grad_params(parts, m, f.D, dg, params);
         params[m] = (dk_grad_param){"images", f.x, dx, DK_SHAPE(B, c->D)};
         dk_expect_gradients(d_loss, &f, params, m + 1, DK_GRADCHECK_NETWORK,
                             "the discriminator (%s), loss = sum(r * logits)",
