@@ -206,7 +206,7 @@ tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),refer
 
 .PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
         class release gradescope grade-kit grade-build check-build check-grades check-mutants check-plots \
-        check-layout check-messages check-long check-san check-san-grades stubs build-drivers
+        check-layout check-messages check-bench check-long check-san check-san-grades stubs build-drivers
 
 help:
 	@cat tools/help.txt
@@ -372,7 +372,8 @@ check-build: grade-build $(BUILD)/bin/kit-tests $(BUILD)/bin/dlkit-data \
              $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard drivers/*/*.c bench/*.c))
 
 # Each step's time is printed at the end, to show where the time goes.
-CHECK_STEPS = check-layout check-messages check-grades check-mutants check-plots $(CHECK_MORE)
+CHECK_STEPS = check-layout check-messages check-grades check-mutants check-plots check-bench \
+              $(CHECK_MORE)
 check:
 	@tools/deps check
 	@SECONDS=0; times=""; \
@@ -448,6 +449,11 @@ check-grades: grade-kit stubs
 check-layout: grade-kit
 	@echo "== exercises/ holds only what its chapters declare; kit code never comes from SRC"
 	@tests/check-layout $(CHECK)/layout
+
+# The rules behind make bench's ratios (tests/check-bench).
+check-bench:
+	@echo "== make bench's verdicts"
+	@tests/check-bench
 
 # What a student is told where it once misled (tests/check-messages).
 check-messages: grade-kit
