@@ -204,7 +204,7 @@ manifest = $(shell grep -v -e '^\#' -e '^[[:space:]]*$$' exercises/$(1)/MANIFEST
 # another folder's.
 tag_of = $(if $(filter exercises,$(1)),yours,$(if $(filter solutions,$(1)),reference,$(subst /,_,$(1))))
 
-.PHONY: help grade hint watch status debug train plot compare data check clean study bench gpu \
+.PHONY: help grade hint watch status debug train plot compare data check clean study bench parity gpu \
         class release gradescope grade-kit grade-build check-build check-grades check-mutants check-plots \
         check-layout check-messages check-bench check-long check-san check-san-grades stubs build-drivers
 
