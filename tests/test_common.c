@@ -6,6 +6,7 @@
 #include "progress.h"
 #include "rng.h"
 
+#include <cblas.h>
 #include <criterion/criterion.h>
 #include <criterion/redirect.h>
 #include <math.h>
@@ -159,6 +160,19 @@ Test(common, sgemm_row_major_small, .timeout = 10)
     for (int i = 0; i < 4; i++)
         cr_assert_eq(C[i], want[i], "C[%d] = %g, expected %g (beta = 0 must ignore NaN)", i,
                      C[i], want[i]);
+}
+
+/* A product too small to share runs on one thread, and the process's
+ * thread count, which every later product uses, is put back after it. */
+Test(common, sgemm_small_product_keeps_the_thread_count, .timeout = 10)
+{
+    openblas_set_num_threads(2);
+    const float A[6] = {1, 2, 3, 4, 5, 6}, B[6] = {7, 8, 9, 10, 11, 12};
+    float C[4];
+    dk_sgemm(false, false, 2, 2, 3, 1.0f, A, B, 0.0f, C);
+    cr_assert_eq(openblas_get_num_threads(), 2, "dk_sgemm left OpenBLAS on %d thread(s)",
+                 openblas_get_num_threads());
+    cr_assert_eq(C[3], 154.0f);
 }
 
 /* ---- Files and logs ------------------------------------------------------ */
