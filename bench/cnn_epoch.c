@@ -1,7 +1,9 @@
 /* make bench, the CNN row, our side: the chapter 04 reference solution
  * trains the chapter's LeNet-style network on Fashion-MNIST (the widths of
  * make train CH=04's recipe; softmax cross-entropy, SGD with momentum 0.9,
- * constant learning rate, batch 64, shuffled, no augmentation).
+ * constant learning rate, batch 64, shuffled, no augmentation), its
+ * batches in halves side by side when THREADS is 2 or more, as make train
+ * runs them.
  *
  *   cnn_epoch THREADS EPOCHS
  *
@@ -55,7 +57,8 @@ int main(int argc, char **argv)
     if (!lenet_create(&net, &cfg, &rng) || !(velocity = calloc(net.nparams, sizeof *velocity)))
         dk_fatal("out of memory for the network");
 
-    cnn_training t = {.recipe = &r, .lr_at = constant_lr, .velocity = velocity};
+    cnn_training t = {.recipe = &r, .lr_at = constant_lr, .velocity = velocity,
+                      .halves = true};
     for (size_t e = 1; e <= epochs; e++) {
         const double t0 = dk_seconds();
         const float loss = cnn_train_epoch(&net, train.x, train.y, train.n, &t, &rng);

@@ -41,6 +41,18 @@ void dk_blas_init(char **argv, int threads)
         openblas_set_num_threads(threads);
 }
 
+int dk_blas_set_threads(int threads)
+{
+    const int had = openblas_get_num_threads();
+    openblas_set_num_threads(threads);
+    return had;
+}
+
+int dk_blas_threads(void)
+{
+    return openblas_get_num_threads();
+}
+
 const char *dk_blas_core(void)
 {
     return openblas_get_corename();

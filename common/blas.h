@@ -10,6 +10,12 @@
  * OpenBLAS's default). May re-execute the program. */
 void dk_blas_init(char **argv, int threads);
 
+/* Sets OpenBLAS's thread count for the whole process and returns the
+ * count it had. Threads of the kit's own that call dk_sgemm at the same
+ * time need it at 1: dk_sgemm then never changes it (see blas.c). */
+int dk_blas_set_threads(int threads);
+int dk_blas_threads(void);
+
 /* C = alpha * op(A) op(B) + beta * C, row-major and contiguous.
  * op(A) is (M,K): A is stored (M,K), or (K,M) when trans_a.
  * op(B) is (K,N): B is stored (K,N), or (N,K) when trans_b.

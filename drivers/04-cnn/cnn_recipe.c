@@ -1,7 +1,9 @@
 /* Chapter 04's training recipe (kit code; see cnn_recipe.h). */
 #include "cnn_recipe.h"
 
+#include "blas.h"
 #include "metrics.h"
+#include "parallel.h"
 #include "schedule.h"
 #include "training.h"
 #include "workspace.h"
@@ -38,33 +40,41 @@ lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data)
 }
 
 /* Buffers of one batch of B images of dim floats: the network's in a
- * workspace; the logits that are scored and the labels, the recipe's own. */
+ * workspace; the logits that are scored and the labels, the recipe's own.
+ * With halves, each half of the batch has its own activations and the
+ * second its own gradients (grads2). */
 typedef struct scratch {
-    float *x, *acts, *dacts, *logits, *dlogits;
+    float *x, *acts[2], *dacts[2], *logits, *dlogits, *grads2;
     int *labels;
 } scratch;
 
 static void scratch_free(scratch *s)
 {
-    dk_workspace_free(s->x), dk_workspace_free(s->acts), dk_workspace_free(s->dacts);
-    dk_workspace_free(s->dlogits);
+    dk_workspace_free(s->x), dk_workspace_free(s->dlogits), dk_workspace_free(s->grads2);
+    for (int h = 0; h < 2; h++)
+        dk_workspace_free(s->acts[h]), dk_workspace_free(s->dacts[h]);
     free(s->logits), free(s->labels);
 }
 
-/* dacts only for training. */
-static bool scratch_alloc(scratch *s, const lenet *net, size_t B, bool train)
+/* dacts only for training; the second half's buffers only with halves. */
+static bool scratch_alloc(scratch *s, const lenet *net, size_t B, bool train, bool halves)
 {
     const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
-    const size_t acts = lenet_acts_size(net, B);
-    *s = (scratch){dk_workspace_alloc(B * dim, sizeof(float)),
-                   dk_workspace_alloc(acts, sizeof(float)),
-                   train ? dk_workspace_alloc(acts, sizeof(float)) : NULL,
-                   malloc(B * C * sizeof(float)), dk_workspace_alloc(B * C, sizeof(float)),
-                   malloc(B * sizeof(int))};
-    if (s->x && s->acts && (s->dacts || !train) && s->logits && s->dlogits && s->labels)
-        return true;
-    scratch_free(s);
-    return false;
+    const size_t acts = lenet_acts_size(net, halves ? (B + 1) / 2 : B);
+    *s = (scratch){.x = dk_workspace_alloc(B * dim, sizeof(float)),
+                   .logits = malloc(B * C * sizeof(float)),
+                   .dlogits = dk_workspace_alloc(B * C, sizeof(float)),
+                   .grads2 = halves ? dk_workspace_alloc(net->nparams, sizeof(float)) : NULL,
+                   .labels = malloc(B * sizeof(int))};
+    bool ok = s->x && s->logits && s->dlogits && s->labels && (s->grads2 || !halves);
+    for (int h = 0; h < 1 + halves; h++) {
+        s->acts[h] = dk_workspace_alloc(acts, sizeof(float));
+        s->dacts[h] = train ? dk_workspace_alloc(acts, sizeof(float)) : NULL;
+        ok = ok && s->acts[h] && (s->dacts[h] || !train);
+    }
+    if (!ok)
+        scratch_free(s);
+    return ok;
 }
 
 /* A random horizontal flip and shift of each (h, w, c) image of a batch,
@@ -94,18 +104,77 @@ static void augment(const cnn_recipe *r, float *x, size_t B, const lenet_config 
     }
 }
 
+/* One half of a batch's pass: the forward of its images into its part of
+ * the logits, or its backward into its network's gradients. */
+typedef struct half {
+    lenet net; /* the same parameters; the second half's gradients are grads2 */
+    const float *x, *dlogits;
+    float *acts, *dacts, *logits;
+    size_t B;
+    bool backward;
+} half;
+
+static void run_half(void *arg)
+{
+    half *h = arg;
+    if (h->backward)
+        lenet_backward(&h->net, h->B, h->acts, h->dlogits, h->dacts);
+    else
+        lenet_forward(&h->net, h->x, h->B, h->acts, h->logits);
+}
+
+static void run_halves(half h[2], bool backward)
+{
+    h[0].backward = h[1].backward = backward;
+    dk_run_both(run_half, &h[0], h[1].B ? &h[1] : NULL);
+}
+
+/* The halves of a batch of B images; without halves, all of it in the
+ * first. */
+static void split_batch(half h[2], lenet *net, const scratch *s, size_t B, bool halves)
+{
+    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
+    const size_t B0 = halves ? (B + 1) / 2 : B;
+    h[0] = (half){*net, s->x, s->dlogits, s->acts[0], s->dacts[0], s->logits, B0, false};
+    h[1] = (half){*net, s->x + B0 * dim, s->dlogits + B0 * C, s->acts[1], s->dacts[1],
+                  s->logits + B0 * C, B - B0, false};
+    h[1].net.grads = s->grads2;
+}
+
+/* One step on a batch: forward, the loss over the whole batch, backward,
+ * the two halves' gradients summed. The batch's summed loss. */
+static double train_step(lenet *net, scratch *s, size_t B, bool halves)
+{
+    half h[2];
+    split_batch(h, net, s, B, halves);
+    lenet_zero_grad(net);
+    if (halves)
+        memset(s->grads2, 0, net->nparams * sizeof *s->grads2);
+    run_halves(h, false);
+    const double loss = (double)B * softmax_cross_entropy(s->logits, s->labels, B,
+                                                          net->cfg.classes, s->dlogits);
+    run_halves(h, true);
+    for (size_t i = 0; halves && i < net->nparams; i++)
+        net->grads[i] += s->grads2[i];
+    return loss;
+}
+
 float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_training *t,
                       dk_rng *rng)
 {
     const cnn_recipe *r = t->recipe;
-    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
+    const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C;
+    /* with a second core to run them on; each half's products then run on
+     * its own thread, none shared */
+    const bool halves = t->halves && dk_blas_threads() > 1;
     scratch s;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     float *copy = malloc(dim * sizeof *copy);
-    if (!order || !copy || !scratch_alloc(&s, net, r->batch, true)) {
+    if (!order || !copy || !scratch_alloc(&s, net, r->batch, true, halves)) {
         free(order), free(copy);
         return NAN;
     }
+    const int blas_threads = halves ? dk_blas_set_threads(1) : 0;
     dk_rng_permutation(rng, order, n);
     double total = 0;
     for (size_t start = 0; start < n; start += r->batch) {
@@ -116,16 +185,15 @@ float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_tr
         }
         if (r->flip || r->shift)
             augment(r, s.x, B, &net->cfg, rng, copy);
-        lenet_zero_grad(net);
-        lenet_forward(net, s.x, B, s.acts, s.logits);
-        total += (double)B * softmax_cross_entropy(s.logits, s.labels, B, C, s.dlogits);
-        lenet_backward(net, B, s.acts, s.dlogits, s.dacts);
+        total += train_step(net, &s, B, halves && B > 1);
         /* chapter 03's rule: v = momentum v + g + wd p; p -= lr v */
         momentum_step(net->params, net->grads, t->velocity, net->nparams,
                       t->lr_at(t->step++, t->lr_ctx), r->momentum, r->weight_decay, false);
         if (t->hooks && t->hooks->on_step)
             t->hooks->on_step(start + B, NAN, t->hooks->ctx);
     }
+    if (halves)
+        dk_blas_set_threads(blas_threads);
     scratch_free(&s);
     free(order), free(copy);
     return (float)(total / (double)(n ? n : 1));
@@ -136,13 +204,13 @@ float cnn_evaluate(const lenet *net, const float *X, const int *y, size_t n, flo
 {
     const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C, C = net->cfg.classes;
     scratch s;
-    if (!scratch_alloc(&s, net, EVAL_BATCH, false))
+    if (!scratch_alloc(&s, net, EVAL_BATCH, false, false))
         return NAN;
     size_t right = 0;
     double total = 0;
     for (size_t start = 0; start < n; start += EVAL_BATCH) {
         const size_t B = n - start < EVAL_BATCH ? n - start : EVAL_BATCH;
-        lenet_forward(net, X + start * dim, B, s.acts, s.logits);
+        lenet_forward(net, X + start * dim, B, s.acts[0], s.logits);
         total += (double)B * softmax_cross_entropy(s.logits, y + start, B, C, NULL);
         right += dk_count_correct(s.logits, B, C, y + start, pred ? pred + start : NULL);
     }
@@ -165,7 +233,7 @@ static float one_cycle_at(size_t step, void *ctx)
 }
 
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                       uint64_t seed, const dk_train_hooks *hooks)
+                       uint64_t seed, const dk_train_hooks *hooks, bool halves)
 {
     dk_rng rng;
     dk_rng_seed(&rng, seed);
@@ -176,7 +244,7 @@ float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_da
     const size_t n = r->subset && r->subset < train->n ? r->subset : train->n;
     one_cycle schedule = {r->epochs * ((n + r->batch - 1) / r->batch), r->lr_max};
     cnn_training t = {r, one_cycle_at, &schedule, dk_workspace_alloc(net.nparams, sizeof(float)),
-                      0, hooks};
+                      0, hooks, halves};
     float acc = NAN;
     const bool watched = hooks && hooks->on_epoch;
     for (size_t epoch = 1; t.velocity && epoch <= r->epochs; epoch++) {

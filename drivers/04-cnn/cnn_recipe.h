@@ -40,10 +40,11 @@ const cnn_recipe *cnn_recipe_for(const char *dataset);
 lenet_config cnn_recipe_network(const cnn_recipe *r, const dk_dataset *data);
 
 /* Trains a fresh network by the recipe (seeded by seed) on train and
- * returns its accuracy on test; hooks may be NULL. NAN when the network
+ * returns its accuracy on test; hooks may be NULL, halves as in
+ * cnn_training. NAN when the network
  * cannot be created (images too small, out of memory). */
 float cnn_recipe_train(const cnn_recipe *r, const dk_dataset *train, const dk_dataset *test,
-                   uint64_t seed, const dk_train_hooks *hooks);
+                       uint64_t seed, const dk_train_hooks *hooks, bool halves);
 
 /* The accuracy of net on X (n, H, W, C) against y (n,), in batches: the
  * fraction whose largest logit (the first, on ties) is at the label.
@@ -61,12 +62,18 @@ typedef struct cnn_training {
     float *velocity;           /* the momentum: nparams floats, zero at first */
     size_t step;               /* steps taken so far */
     const dk_train_hooks *hooks;    /* its on_step is called (may be NULL) */
+    /* each batch in two halves side by side, on two threads, where
+     * OpenBLAS has two: only where your functions run in this process
+     * (make train, make study), never under the grader */
+    bool halves;
 } cnn_training;
 
 /* One epoch over X (n, H, W, C) with labels y (n,), in the order of
  * dk_rng_permutation(rng, order, n), batch by batch: copy the images,
  * augment the copy (flips and shifts, with rng), zero the gradients,
- * forward, softmax_cross_entropy, backward, chapter 03's momentum_step
+ * forward, softmax_cross_entropy, backward (with halves: each half's
+ * forward and backward on a thread of its own, the loss over the whole
+ * batch, the halves' gradients summed), chapter 03's momentum_step
  * (weight decay coupled, not Nesterov) with lr_at(step),
  * ++step. The mean training loss; NAN when out of memory. */
 float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_training *t,

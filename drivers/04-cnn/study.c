@@ -47,7 +47,7 @@ static void widths(const char *dir, uint64_t seed)
         const size_t params = net.nparams;
         lenet_free(&net);
         const double start = dk_seconds();
-        const float acc = cnn_recipe_train(&r, &train, &test, seed, NULL);
+        const float acc = cnn_recipe_train(&r, &train, &test, seed, NULL, true);
         const double row[5] = {(double)r.c1, (double)r.c2, (double)params, acc,
                                (dk_seconds() - start) / (double)r.epochs};
         dk_csvlog_row(log, row);

@@ -207,7 +207,7 @@ int main(int argc, char **argv)
     const char *seed = getenv("DLKIT_SEED");
     const dk_train_hooks hooks = {on_step, on_epoch, &r};
     const float acc = cnn_recipe_train(rec, &train, &test,
-                                   seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks);
+                                       seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks, true);
     if (isnan(acc))
         dk_fatal("the network could not be created (lenet_create returned false)");
     dk_csvlog_close_or_exit(r.log);

@@ -51,8 +51,9 @@ bool classifier_train(lenet *net, float *test_acc, dk_err *err)
     const lenet_config cfg = cnn_recipe_network(&RECIPE, &train);
     bool ok = lenet_create(net, &cfg, &rng);
     cosine schedule = {EPOCHS * ((train.n + BATCH - 1) / BATCH)};
+    /* whole batches, like the one thread prepare.c runs on: deterministic */
     cnn_training t = {&RECIPE, cosine_at, &schedule, calloc(net->nparams, sizeof(float)), 0,
-                      NULL};
+                      NULL, false};
     ok = ok && t.velocity;
     for (size_t epoch = 1; ok && epoch <= EPOCHS; epoch++)
         ok = !isnan(cnn_train_epoch(net, train.x, train.y, train.n, &t, &rng));

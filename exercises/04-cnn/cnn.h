@@ -15,7 +15,11 @@
  * chapter 02's linear layer. As in chapter 02: float arrays, the caller
  * allocates every array, outputs are overwritten, parameter gradients
  * ACCUMULATE (+=). Chapter 02's functions (backprop.h) are yours to call:
- * linear_forward, linear_backward, relu_forward, relu_backward... */
+ * linear_forward, linear_backward, relu_forward, relu_backward...
+ *
+ * Keep no state between calls (no static buffers): a call reads and writes
+ * only its arguments. `make train` runs the two halves of each batch side
+ * by side on two threads, through the same functions at the same time. */
 #ifndef DLKIT_CNN_H
 #define DLKIT_CNN_H
 

@@ -78,7 +78,7 @@ GRADED_TEST(cifar10_configuration, 3, 40,
         dk_test_fail(DK_KIT_ERROR, "the driver has no CIFAR-10 recipe");
     cnn_recipe r = *driver;
     r.epochs = 2; /* the driver's network, augmentation and optimizer, for a few steps */
-    const float acc = cnn_recipe_train(&r, &train, &test, dk_test_seed(), NULL);
+    const float acc = cnn_recipe_train(&r, &train, &test, dk_test_seed(), NULL, false);
     DK_CHECK(acc >= CIFAR_TARGET,
              "test accuracy after 2 epochs of the CIFAR-10 recipe on %zu images of 10 colours "
              "(32x32x3, CIFAR-10's format): expected at least %.0f%%, got %.2f%%", train.n,
@@ -101,7 +101,8 @@ GRADED_TEST(fashion_mnist_accuracy, 10, 80,
     if (!dk_dataset_load("fashion-mnist", "train", &train, &err) ||
         !dk_dataset_load("fashion-mnist", "test", &test, &err))
         dk_test_fail(DK_KIT_ERROR, "%s", err.msg);
-    const float acc = cnn_recipe_train(&CNN_RECIPE_GRADED, &train, &test, dk_test_seed(), NULL);
+    const float acc = cnn_recipe_train(&CNN_RECIPE_GRADED, &train, &test, dk_test_seed(), NULL,
+                                       false);
     DK_CHECK(acc >= FASHION_TARGET,
              "test accuracy on Fashion-MNIST (%zu test images) after %zu epochs on the first "
              "%zu training images: expected at least %.1f%%, got %.2f%%", test.n,

@@ -1,0 +1,98 @@
+/* The kit's tests of the training recipes' own machinery, on the chapters'
+ * reference solutions: chapter 04's batch halves. */
+#include "blas.h"
+#include "cnn_recipe.h"
+#include "parallel.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct where_run {
+    pthread_t thread;
+    int calls;
+} where_run;
+
+static void note_thread(void *arg)
+{
+    where_run *w = arg;
+    w->thread = pthread_self();
+    w->calls++;
+}
+
+Test(recipes, run_both_runs_b_on_a_thread_of_its_own, .timeout = 10)
+{
+    where_run a = {0}, b = {0};
+    dk_run_both(note_thread, &a, &b);
+    cr_assert(a.calls == 1 && b.calls == 1, "calls: a %d, b %d", a.calls, b.calls);
+    cr_assert(pthread_equal(a.thread, pthread_self()), "a did not run on the caller's thread");
+    cr_assert(!pthread_equal(b.thread, pthread_self()), "b ran on the caller's thread");
+    a.calls = 0;
+    dk_run_both(note_thread, &a, NULL);
+    cr_assert_eq(a.calls, 1);
+}
+
+static float constant_lr(size_t step, void *ctx)
+{
+    (void)step, (void)ctx;
+    return 0.05f;
+}
+
+/* n random 16x16 images of 3 classes, and a network for them. */
+enum { SIDE = 16, N_IMAGES = 40, CLASSES = 3 };
+
+static lenet small_net(float *X, int *y)
+{
+    dk_rng rng;
+    dk_rng_seed(&rng, 7);
+    for (size_t i = 0; i < (size_t)N_IMAGES * SIDE * SIDE; i++)
+        X[i] = dk_rng_range(&rng, 0, 1);
+    for (size_t i = 0; i < N_IMAGES; i++)
+        y[i] = (int)dk_rng_below(&rng, CLASSES);
+    const lenet_config cfg = {SIDE, SIDE, 1, 4, 6, 8, CLASSES};
+    lenet net;
+    cr_assert(lenet_create(&net, &cfg, &rng));
+    return net;
+}
+
+/* One epoch (batches of 16, then 8) with halves, one without, from the
+ * same start: the same steps, the gradients' sums in another order. A
+ * second half's gradients left out or kept from the last batch, a loss
+ * over half the batch or logits in the wrong place move the parameters
+ * far more than float32 round-off. */
+static void epoch(lenet *net, const float *X, const int *y, bool halves)
+{
+    const cnn_recipe r = {.batch = 16, .momentum = 0.9f};
+    float *velocity = calloc(net->nparams, sizeof *velocity);
+    cnn_training t = {.recipe = &r, .lr_at = constant_lr, .velocity = velocity,
+                      .halves = halves};
+    dk_rng rng;
+    dk_rng_seed(&rng, 3);
+    for (int e = 0; e < 2; e++)
+        cr_assert(!isnan(cnn_train_epoch(net, X, y, N_IMAGES, &t, &rng)));
+    free(velocity);
+}
+
+Test(recipes, cnn_halves_take_the_whole_batch_step, .timeout = 30)
+{
+    static float X[N_IMAGES * SIDE * SIDE];
+    static int y[N_IMAGES];
+    lenet whole = small_net(X, y), halves = small_net(X, y);
+    const int threads = dk_blas_set_threads(2);
+    epoch(&whole, X, y, false);
+    epoch(&halves, X, y, true);
+    cr_assert_eq(dk_blas_threads(), 2, "the epoch left OpenBLAS on %d thread(s)",
+                 dk_blas_threads());
+    dk_blas_set_threads(threads);
+    double moved = 0;
+    for (size_t i = 0; i < whole.nparams; i++) {
+        const float a = whole.params[i], b = halves.params[i];
+        cr_assert(fabsf(a - b) <= 1e-5f + 1e-4f * fabsf(a), "parameter %zu: %.9g whole, %.9g in halves",
+                  i, a, b);
+        moved += fabs(a);
+    }
+    cr_assert(moved > 0);
+    lenet_free(&whole), lenet_free(&halves);
+}
