@@ -4,6 +4,10 @@
  *
  *   attn_steps THREADS ROUNDS
  *
+ * With THREADS of 2 or more, the two halves of the batch run side by side,
+ * each on a thread of its own with OpenBLAS on one, as the GPT's training
+ * steps run them (drivers/06-attention/gpt_recipe.c).
+ *
  * bench/torch_attention.py times PyTorch's scaled_dot_product_attention on
  * the same shapes. Prints, for the harness:
  *   shape B H DH       the sizes shared by every T
@@ -14,6 +18,7 @@
 #include "blas.h"
 #include "epoch.h"
 #include "error.h"
+#include "parallel.h"
 #include "rng.h"
 #include "timer.h"
 
@@ -55,10 +60,34 @@ static void buffers_free(buffers *b)
     free(b->dO), free(b->dQ), free(b->dK), free(b->dV);
 }
 
-static void step(buffers *b)
+static void step_whole(void *arg)
 {
+    buffers *b = arg;
     attn_forward(&b->s, b->Q, b->K, b->V, NULL, b->P, b->O);
     attn_backward(&b->s, b->Q, b->K, b->V, NULL, b->P, b->dO, b->dQ, b->dK, b->dV);
+}
+
+/* The sequences [b0, b0 + n) of b: the same arrays from their rows on. */
+static buffers part(const buffers *b, size_t b0, size_t n)
+{
+    const size_t at = b0 * H * b->s.T * DH, p = b0 * H * b->s.T * b->s.T;
+    buffers h = *b;
+    h.s.B = n;
+    h.Q += at, h.K += at, h.V += at, h.O += at, h.dO += at, h.dQ += at, h.dK += at, h.dV += at;
+    h.P += p;
+    return h;
+}
+
+static bool halves;
+
+static void step(buffers *b)
+{
+    if (!halves) {
+        step_whole(b);
+        return;
+    }
+    buffers h[2] = {part(b, 0, B / 2), part(b, B / 2, B - B / 2)};
+    dk_run_both(step_whole, &h[0], &h[1]);
 }
 
 static double seconds_per_step(buffers *b)
@@ -78,7 +107,10 @@ int main(int argc, char **argv)
 {
     if (argc != 3)
         dk_fatal("usage: %s THREADS ROUNDS", argv[0]);
-    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    const size_t threads = bench_count(argv[1], "THREADS");
+    dk_blas_init(argv, (int)threads);
+    if ((halves = threads > 1))
+        dk_blas_set_threads(1);
     const size_t rounds = bench_count(argv[2], "ROUNDS"), n = sizeof LENGTHS / sizeof *LENGTHS;
     dk_rng rng;
     dk_rng_seed(&rng, 1);

@@ -34,7 +34,8 @@ int main(int argc, char **argv)
 {
     if (argc != 3)
         dk_fatal("usage: %s THREADS EPOCHS", argv[0]);
-    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    const size_t threads = bench_count(argv[1], "THREADS");
+    dk_blas_init(argv, (int)threads);
     const size_t epochs = bench_count(argv[2], "EPOCHS");
 
     dk_dataset train, test;
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
         dk_fatal("out of memory for the network");
 
     cnn_training t = {.recipe = &r, .lr_at = constant_lr, .velocity = velocity,
-                      .halves = true};
+                      .halves = threads > 1};
     for (size_t e = 1; e <= epochs; e++) {
         const double t0 = dk_seconds();
         const float loss = cnn_train_epoch(&net, train.x, train.y, train.n, &t, &rng);

@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 {
     if (argc != 4)
         dk_fatal("usage: %s THREADS STEPS ROUNDS", argv[0]);
-    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    const size_t threads = bench_count(argv[1], "THREADS");
+    dk_blas_init(argv, (int)threads);
     const size_t steps = bench_count(argv[2], "STEPS"), rounds = bench_count(argv[3], "ROUNDS");
     shakespeare sh;
     dk_err err;
@@ -54,7 +55,7 @@ int main(int argc, char **argv)
         round_end end = {NAN, 0};
         const gpt_hooks hooks = {on_eval, &end};
         const double t0 = dk_seconds();
-        gpt_train(&r, train, val, i, &hooks, NULL);
+        gpt_train(&r, train, val, i, &hooks, NULL, threads > 1);
         printf("round %zu %.3f %.4f\n", i, dk_seconds() - t0, end.loss);
         fflush(stdout);
     }

@@ -1,6 +1,8 @@
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 
 typedef struct call {
@@ -26,4 +28,12 @@ void dk_run_both(void (*run)(void *), void *a, void *b)
         pthread_join(thread, NULL);
     else if (b)
         run(b);
+}
+
+/* Its affinity mask, not the machine's count: taskset, cgroups and
+ * schedulers such as Slurm give a process fewer cores than the machine. */
+int dk_cores(void)
+{
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1 ? CPU_COUNT(&set) : 1;
 }

@@ -9,4 +9,7 @@
  * follows run(a) here. */
 void dk_run_both(void (*run)(void *), void *a, void *b);
 
+/* The cores this process may run on (1 when it cannot tell). */
+int dk_cores(void);
+
 #endif

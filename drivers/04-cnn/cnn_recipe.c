@@ -164,9 +164,7 @@ float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_tr
 {
     const cnn_recipe *r = t->recipe;
     const size_t dim = net->cfg.H * net->cfg.W * net->cfg.C;
-    /* with a second core to run them on; each half's products then run on
-     * its own thread, none shared */
-    const bool halves = t->halves && dk_blas_threads() > 1;
+    const bool halves = t->halves;
     scratch s;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
     float *copy = malloc(dim * sizeof *copy);
@@ -174,6 +172,7 @@ float cnn_train_epoch(lenet *net, const float *X, const int *y, size_t n, cnn_tr
         free(order), free(copy);
         return NAN;
     }
+    /* each half's products on its own thread, none shared */
     const int blas_threads = halves ? dk_blas_set_threads(1) : 0;
     dk_rng_permutation(rng, order, n);
     double total = 0;

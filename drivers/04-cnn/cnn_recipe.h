@@ -62,9 +62,10 @@ typedef struct cnn_training {
     float *velocity;           /* the momentum: nparams floats, zero at first */
     size_t step;               /* steps taken so far */
     const dk_train_hooks *hooks;    /* its on_step is called (may be NULL) */
-    /* each batch in two halves side by side, on two threads, where
-     * OpenBLAS has two: only where your functions run in this process
-     * (make train, make study), never under the grader */
+    /* each batch in two halves side by side, on two threads (OpenBLAS on
+     * one inside): only where your functions run in this process (make
+     * train, make study) and a second core is there, never under the
+     * grader */
     bool halves;
 } cnn_training;
 

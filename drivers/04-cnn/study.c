@@ -11,6 +11,7 @@
 #include "blas.h"
 #include "cnn_recipe.h"
 #include "csvlog.h"
+#include "parallel.h"
 #include "timer.h"
 
 #include <stdio.h>
@@ -47,7 +48,7 @@ static void widths(const char *dir, uint64_t seed)
         const size_t params = net.nparams;
         lenet_free(&net);
         const double start = dk_seconds();
-        const float acc = cnn_recipe_train(&r, &train, &test, seed, NULL, true);
+        const float acc = cnn_recipe_train(&r, &train, &test, seed, NULL, dk_cores() > 1);
         const double row[5] = {(double)r.c1, (double)r.c2, (double)params, acc,
                                (dk_seconds() - start) / (double)r.epochs};
         dk_csvlog_row(log, row);

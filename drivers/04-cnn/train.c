@@ -22,6 +22,7 @@
 #include "blas.h"
 #include "csvlog.h"
 #include "files.h"
+#include "parallel.h"
 #include "progress.h"
 #include "shortrun.h"
 #include "cnn_recipe.h"
@@ -207,7 +208,8 @@ int main(int argc, char **argv)
     const char *seed = getenv("DLKIT_SEED");
     const dk_train_hooks hooks = {on_step, on_epoch, &r};
     const float acc = cnn_recipe_train(rec, &train, &test,
-                                       seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks, true);
+                                       seed && *seed ? strtoull(seed, NULL, 10) : 1, &hooks,
+                                       dk_cores() > 1);
     if (isnan(acc))
         dk_fatal("the network could not be created (lenet_create returned false)");
     dk_csvlog_close_or_exit(r.log);

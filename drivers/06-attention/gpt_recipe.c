@@ -1,7 +1,9 @@
 /* Chapter 06's GPT recipe (see gpt_recipe.h). */
 #include "gpt_recipe.h"
 
+#include "blas.h"
 #include "error.h"
+#include "parallel.h"
 #include "timer.h"
 
 #include <math.h>
@@ -18,15 +20,16 @@ const gpt_recipe GPT_RECIPE_SHORT = {
     .warmup = 50, .weight_decay = 0.1f, .clip = 1.0f, .eval_every = 100, .eval_windows = 200,
 };
 
-/* A model's buffers for batches of B windows. */
+/* A model's buffers for batches of B windows; with halves, the second
+ * half's activations and gradients apart (acts2, grads2). */
 typedef struct run {
     const gpt_config *cfg;
     size_t B, n;
-    float *params, *grads, *m, *v, *acts, *logits, *dlogits;
+    float *params, *grads, *m, *v, *acts, *logits, *dlogits, *acts2, *grads2;
     int *X, *Y;
 } run;
 
-static bool run_open(run *r, const gpt_config *cfg, size_t B)
+static bool run_open(run *r, const gpt_config *cfg, size_t B, bool halves)
 {
     const size_t T = cfg->T;
     *r = (run){.cfg = cfg, .B = B, .n = gpt_layout_of(cfg).n};
@@ -39,14 +42,18 @@ static bool run_open(run *r, const gpt_config *cfg, size_t B)
     r->dlogits = malloc(B * T * cfg->V * sizeof *r->dlogits);
     r->X = malloc(B * T * sizeof *r->X);
     r->Y = malloc(B * T * sizeof *r->Y);
+    if (halves) {
+        r->acts2 = malloc(gpt_acts_of(cfg, (B + 1) / 2, T).n * sizeof *r->acts2);
+        r->grads2 = malloc(r->n * sizeof *r->grads2);
+    }
     return r->params && r->grads && r->m && r->v && r->acts && r->logits && r->dlogits && r->X &&
-           r->Y;
+           r->Y && (!halves || (r->acts2 && r->grads2));
 }
 
 static void run_close(run *r)
 {
     free(r->params), free(r->grads), free(r->m), free(r->v), free(r->acts), free(r->logits);
-    free(r->dlogits);
+    free(r->dlogits), free(r->acts2), free(r->grads2);
     free(r->X), free(r->Y);
 }
 
@@ -58,16 +65,52 @@ static void window(run *r, size_t b, const int *tokens, size_t start)
     memcpy(r->Y + b * T, tokens + start + 1, T * sizeof *r->Y);
 }
 
+/* Windows [b0, b0 + B) of a batch: their forward into their rows of the
+ * logits, or their backward into grads. */
+typedef struct half {
+    const run *r;
+    size_t b0, B;
+    float *acts, *grads;
+    bool backward;
+} half;
+
+static void run_half(void *arg)
+{
+    const half *h = arg;
+    const run *r = h->r;
+    const size_t T = r->cfg->T, row = h->b0 * T, V = r->cfg->V;
+    if (h->backward)
+        gpt_backward(r->cfg, r->params, r->X + row, h->B, T, h->acts, r->dlogits + row * V,
+                     h->grads);
+    else
+        gpt_forward(r->cfg, r->params, r->X + row, h->B, T, h->acts, r->logits + row * V);
+}
+
+static void run_halves(half h[2], bool backward)
+{
+    h[0].backward = h[1].backward = backward;
+    dk_run_both(run_half, &h[0], h[1].B ? &h[1] : NULL);
+}
+
 /* The batch's mean cross-entropy; when training, its gradient accumulated
- * into grads. */
+ * into grads. With halves, each half's forward and backward on a thread
+ * of its own, the loss over the whole batch: the same step, the
+ * gradient's sums in another order. */
 static float batch_loss(run *r, bool train)
 {
-    const size_t T = r->cfg->T, N = r->B * T;
-    gpt_forward(r->cfg, r->params, r->X, r->B, T, r->acts, r->logits);
+    const size_t N = r->B * r->cfg->T, B0 = r->acts2 ? (r->B + 1) / 2 : r->B;
+    half h[2] = {{r, 0, B0, r->acts, r->grads, false},
+                 {r, B0, r->B - B0, r->acts2, r->grads2, false}};
+    run_halves(h, false);
     const float loss =
         softmax_cross_entropy(r->logits, r->Y, N, r->cfg->V, train ? r->dlogits : NULL);
-    if (train)
-        gpt_backward(r->cfg, r->params, r->X, r->B, T, r->acts, r->dlogits, r->grads);
+    if (!train)
+        return loss;
+    if (h[1].B)
+        memset(r->grads2, 0, r->n * sizeof *r->grads2);
+    run_halves(h, true);
+    for (size_t i = 0; h[1].B && i < r->n; i++)
+        r->grads[i] += r->grads2[i];
     return loss;
 }
 
@@ -91,14 +134,16 @@ static float loss_of(run *r, gpt_text text, size_t windows)
 }
 
 float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t seed,
-                const gpt_hooks *hooks, float **params_out)
+                const gpt_hooks *hooks, float **params_out, bool halves)
 {
     run r;
     const size_t T = rc->cfg.T;
-    if (!run_open(&r, &rc->cfg, rc->batch)) {
+    if (!run_open(&r, &rc->cfg, rc->batch, halves)) {
         run_close(&r);
         return NAN;
     }
+    /* each half's products on its own thread, none shared */
+    const int blas_threads = halves ? dk_blas_set_threads(1) : 0;
     dk_rng rng;
     dk_rng_seed(&rng, seed);
     gpt_init(&rc->cfg, r.params, &rng);
@@ -125,6 +170,8 @@ float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t see
                 break;
         }
     }
+    if (halves)
+        dk_blas_set_threads(blas_threads);
     if (params_out) {
         *params_out = r.params;
         r.params = NULL;

@@ -51,9 +51,12 @@ typedef struct gpt_hooks {
 /* Trains a fresh model by the recipe (gpt_init seeded by seed, the
  * batches drawn from seed too) on train; returns its loss on val (NAN when
  * out of memory). *params_out (unless NULL) gets the trained parameters,
- * for free(). */
+ * for free(). With halves, each batch runs as two halves side by side,
+ * each on a thread of its own with OpenBLAS on one: only where your
+ * functions run in this process (make train) and a second core is there,
+ * never under the grader. */
 float gpt_train(const gpt_recipe *r, gpt_text train, gpt_text val, uint64_t seed,
-                const gpt_hooks *hooks, float **params_out);
+                const gpt_hooks *hooks, float **params_out, bool halves);
 
 /* n tokens generated after a prompt (1 <= np tokens, read first; np + n
  * <= cfg->T), each drawn by chapter 05's sample_logits. */

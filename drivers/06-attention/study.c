@@ -73,7 +73,8 @@ static void vs_lstm(const char *out, uint64_t seed)
     const double gpt_start = dk_seconds();
     const gpt_hooks gh = {gpt_point, &c};
     const float gpt_loss = gpt_train(&g, (gpt_text){text.train, text.n_train},
-                                     (gpt_text){text.val, text.n_val}, seed, &gh, NULL);
+                                     (gpt_text){text.val, text.n_val}, seed, &gh, NULL,
+                                     false); /* one core each, like the LSTM */
     const double gpt_seconds = dk_seconds() - gpt_start;
     l.max_seconds = gpt_seconds;
     c.start = dk_seconds();

@@ -25,6 +25,7 @@
 #include "files.h"
 #include "gpt_recipe.h"
 #include "lookback.h"
+#include "parallel.h"
 #include "shakespeare.h"
 #include "shortrun.h"
 #include "timer.h"
@@ -156,7 +157,7 @@ static void shakespeare_gpt(const char *logs, uint64_t seed, bool short_run)
     dk_csvlog *log = dk_csvlog_open_or_exit(path, "step,train_loss,val_loss,seconds");
     const gpt_hooks hooks = {gpt_eval, log};
     float *params = NULL;
-    const float val_loss = gpt_train(&r, train, val, seed, &hooks, &params);
+    const float val_loss = gpt_train(&r, train, val, seed, &hooks, &params, dk_cores() > 1);
     dk_csvlog_close_or_exit(log);
     if (!params)
         dk_fatal("out of memory training the GPT");

@@ -22,7 +22,7 @@ GRADED_TEST(shakespeare_short_run, 5, 60,
     r.cfg.V = sh.V;
     const gpt_text train = {sh.train, GPT_SHORT_TRAIN}, val = {sh.val, GPT_SHORT_VAL};
     const uint64_t seed = dk_test_seed();
-    const float loss = gpt_train(&r, train, val, seed, NULL, NULL);
+    const float loss = gpt_train(&r, train, val, seed, NULL, NULL, false);
     DK_CHECK(loss <= SHAKESPEARE_BOUND,
              "a GPT of %zu layers, %zu features after %zu steps of %zu windows of %zu "
              "characters (seed %llu): validation loss %.4f, at most %.2f expected", r.cfg.layers,
