@@ -12,7 +12,12 @@
  * comments; outputs overwritten, parameter gradients accumulated (+=).
  * Sequences are batch-major: X (B, T, D) holds sequence b's position t at
  * X + (b*T + t)*D. Your code may call chapters 02, 03 and 05's functions
- * (linear layers, softmax, Adam, embeddings). */
+ * (linear layers, softmax, Adam, embeddings).
+ *
+ * Keep no state between calls (no static buffers): a call reads and writes
+ * only its arguments. `make train` runs the two halves of each GPT batch
+ * side by side on two threads, through the same functions at the same
+ * time. */
 #ifndef DLKIT_ATTENTION_H
 #define DLKIT_ATTENTION_H
 
