@@ -35,7 +35,8 @@ int main(int argc, char **argv)
 {
     if (argc != 4)
         dk_fatal("usage: %s THREADS STEPS ROUNDS", argv[0]);
-    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    const size_t threads = bench_count(argv[1], "THREADS");
+    dk_blas_init(argv, (int)threads);
     const size_t steps = bench_count(argv[2], "STEPS"), rounds = bench_count(argv[3], "ROUNDS");
     shakespeare sh;
     dk_err err;
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
         last_loss last = {NAN};
         const cl_hooks hooks = {on_step, NULL, &last};
         const double t0 = dk_seconds();
-        cl_train(&r, &CL_YOURS, train, val, i, &hooks, NULL);
+        cl_train(&r, &CL_YOURS, train, val, i, &hooks, NULL, threads > 1);
         printf("round %zu %.3f %.4f\n", i, dk_seconds() - t0, last.loss);
         fflush(stdout);
     }

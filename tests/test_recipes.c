@@ -1,6 +1,7 @@
 /* The kit's tests of the training recipes' own machinery, on the chapters'
- * reference solutions: chapter 04's batch halves. */
+ * reference solutions: the batch halves of chapters 04 and 05. */
 #include "blas.h"
+#include "charlm_recipe.h"
 #include "cnn_recipe.h"
 #include "parallel.h"
 
@@ -95,4 +96,48 @@ Test(recipes, cnn_halves_take_the_whole_batch_step, .timeout = 30)
     }
     cr_assert(moved > 0);
     lenet_free(&whole), lenet_free(&halves);
+}
+
+/* ---- Chapter 05's character model --------------------------------------- */
+
+typedef struct steps_seen {
+    float loss[3], norm[3];
+} steps_seen;
+
+static void on_lstm_step(size_t step, float loss, float grad_norm, void *ctx)
+{
+    steps_seen *s = ctx;
+    s->loss[step - 1] = loss, s->norm[step - 1] = grad_norm;
+}
+
+/* Three steps of 5 streams (halves of 3 and 2) on random text, with and
+ * without halves: the first step's loss and gradient norm (before
+ * clipping) agree to round-off, the later ones closely (Adam's first
+ * steps move each parameter by about lr whatever the gradient's size, so
+ * round-off may flip a near-zero one). A half's gradient left out or not
+ * zeroed, or shares not weighted by their streams, fail it. */
+Test(recipes, lstm_halves_take_the_whole_batch_step, .timeout = 30)
+{
+    static int tokens[4000];
+    dk_rng rng;
+    dk_rng_seed(&rng, 11);
+    for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
+        tokens[i] = (int)dk_rng_below(&rng, 5);
+    cl_recipe r = CL_RECIPE_SHAKESPEARE_SHORT;
+    r.cfg.V = 5, r.steps = 3, r.batch = 5, r.window = 8, r.eval_every = 3;
+    const cl_text train = {tokens, 3000}, val = {tokens + 3000, 1000};
+    steps_seen seen[2];
+    for (int halves = 0; halves < 2; halves++) {
+        const cl_hooks hooks = {on_lstm_step, NULL, &seen[halves]};
+        cr_assert(!isnan(cl_train(&r, &CL_YOURS, train, val, 5, &hooks, NULL, halves)));
+    }
+    for (int t = 0; t < 3; t++) {
+        const float tol = t ? 1e-3f : 1e-5f;
+        cr_assert(fabsf(seen[0].loss[t] - seen[1].loss[t]) <= tol * seen[0].loss[t],
+                  "step %d: loss %.7g whole, %.7g in halves", t + 1, seen[0].loss[t],
+                  seen[1].loss[t]);
+        cr_assert(fabsf(seen[0].norm[t] - seen[1].norm[t]) <= tol * seen[0].norm[t],
+                  "step %d: gradient norm %.7g whole, %.7g in halves", t + 1, seen[0].norm[t],
+                  seen[1].norm[t]);
+    }
 }

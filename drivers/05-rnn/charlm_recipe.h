@@ -64,9 +64,13 @@ typedef struct cl_hooks {
 
 /* Trains a fresh model by the recipe (seeded by seed) on train; returns
  * its loss on val, NAN when out of memory. *params_out (unless NULL) gets
- * the trained parameters, freed with cl_params_free. */
+ * the trained parameters, freed with cl_params_free. With halves, each
+ * step runs the two halves of the streams side by side, each on a thread
+ * of its own with OpenBLAS on one, the halves' gradients summed: only
+ * where your functions run in this process (make train) and a second core
+ * is there, never under the grader. */
 float cl_train(const cl_recipe *r, const cl_model *m, cl_text train, cl_text val, uint64_t seed,
-               const cl_hooks *hooks, float **params_out);
+               const cl_hooks *hooks, float **params_out, bool halves);
 void cl_params_free(float *params);
 
 /* The mean cross-entropy per character of the model on text, read as B

@@ -32,6 +32,7 @@
 #include "csvlog.h"
 #include "files.h"
 #include "makemore_recipe.h"
+#include "parallel.h"
 #include "progress.h"
 #include "sentiment_recipe.h"
 #include "shakespeare.h"
@@ -356,7 +357,7 @@ static void shakespeare_task(const char *logs, uint64_t seed)
     dk_progress_start(&run.bar, "shakespeare", r.steps, "steps");
     const cl_hooks hooks = {cl_on_step, cl_on_eval, &run};
     float *params;
-    const float loss = cl_train(&r, &CL_YOURS, train, val, seed, &hooks, &params);
+    const float loss = cl_train(&r, &CL_YOURS, train, val, seed, &hooks, &params, dk_cores() > 1);
     if (isnan(loss))
         dk_fatal("out of memory training the character model");
     char status[48];

@@ -80,7 +80,7 @@ static void vs_lstm(const char *out, uint64_t seed)
     c.start = dk_seconds();
     const cl_hooks lh = {NULL, lstm_point, &c};
     cl_train(&l, &CL_YOURS, (cl_text){text.train, text.n_train}, (cl_text){text.val, text.n_val},
-             seed, &lh, NULL);
+             seed, &lh, NULL, false);
     const double lstm_seconds = dk_seconds() - c.start;
     dk_csvlog_close_or_exit(c.log);
     snprintf(path, sizeof path, "%s/vs-lstm.txt", out);

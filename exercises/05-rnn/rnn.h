@@ -12,6 +12,11 @@
  * Your code may call chapters 02 and 03's functions (linear layers, tanh,
  * softmax cross-entropy, batch norm): this chapter builds on them.
  *
+ * Keep no state between calls (no static buffers): a call reads and writes
+ * only its arguments. `make train`'s Shakespeare task runs the two halves
+ * of each step's streams side by side on two threads, through the same
+ * functions at the same time.
+ *
  * Characters are tokens: '.' is 0 and marks where a name starts and ends,
  * 'a'..'z' are 1..26 (MM_VOCAB = 27). A list of names is one sequence, each
  * name followed by a '.', the whole starting with one: ".emma.ava." is

@@ -31,7 +31,7 @@ GRADED_TEST(shakespeare_short_run, 5, 60,
     r.cfg.V = sh.V;
     const cl_text train = {sh.train, CL_SHORT_TRAIN}, val = {sh.val, CL_SHORT_VAL};
     const uint64_t seed = dk_test_seed();
-    const float loss = cl_train(&r, &CL_YOURS, train, val, seed, NULL, NULL);
+    const float loss = cl_train(&r, &CL_YOURS, train, val, seed, NULL, NULL, false);
     DK_CHECK(loss <= SHAKESPEARE_BOUND,
              "an LSTM of %zu units after %zu windows of %zu x %zu characters (seed %llu): "
              "validation loss %.4f, at most %.2f expected", r.cfg.hidden, r.steps, r.batch,
