@@ -407,6 +407,62 @@ def lenet(c):
     return {"logits": z, "loss": loss, "grads": params.grad}
 
 
+@layer("lstm", hs=R, dX=R, dh0=R, dc0=R, grads=R)
+def lstm(c):
+    """nn.LSTM: its gates are the kit's (i, f, g, o) in the same rows; its two
+    biases get the kit's one and zeros."""
+    D, H = c.n("D"), c.n("H")
+    params = c.t("params", True)
+    Wx, Wh, b = param_views(params, [(4 * H, D), (4 * H, H), (4 * H,)])
+    X, h0, c0 = c.t("X", True), c.t("h0", True), c.t("c0", True)
+    weights = {"weight_ih_l0": Wx, "weight_hh_l0": Wh, "bias_ih_l0": b,
+               "bias_hh_l0": torch.zeros_like(b)}
+    hs, _ = torch.func.functional_call(torch.nn.LSTM(D, H).double(), weights,
+                                       (X, (h0[None], c0[None])))
+    params.grad = c.t("grads0")
+    hs.backward(c.t("dhs"))
+    return {"hs": hs, "dX": X.grad, "dh0": h0.grad, "dc0": c0.grad, "grads": params.grad}
+
+
+@layer("layernorm", Y=R, mean=R, rstd=R, dX=R, dgamma=R, dbeta=R)
+def layernorm(c):
+    X, gamma, beta = c.t("X", True), c.t("gamma", True), c.t("beta", True)
+    gamma.grad, beta.grad = c.t("dgamma0"), c.t("dbeta0")
+    Y = F.layer_norm(X, X.shape[1:], gamma, beta, eps=1e-5)
+    Y.backward(c.t("dY"))
+    var, mean = torch.var_mean(X.detach(), dim=1, unbiased=False)
+    return {"Y": Y, "mean": mean, "rstd": (var + 1e-5).rsqrt(), "dX": X.grad,
+            "dgamma": gamma.grad, "dbeta": beta.grad}
+
+
+layer("gelu", y=E, dx=E)(activation(lambda x: F.gelu(x, approximate="tanh")))
+
+
+@layer("attention", P=R, O=R, dQ=R, dK=R, dV=R)
+def attention(c):
+    """softmax(Q K^T / sqrt(dh)) V with the kit's masks (causal; keys at
+    j >= lens[b] hidden), and the padded queries' rows of P multiplied by
+    0, which the kit zeroes. F.scaled_dot_product_attention gives no P."""
+    Q, K, V = c.t("Q", True), c.t("K", True), c.t("V", True)
+    BH, T, dh = Q.shape
+    lens = c.ins.get("lens")
+    B = len(lens) if lens is not None else BH
+    seen = torch.ones(BH, T, T, dtype=torch.bool)
+    if c.p("causal"):
+        seen &= torch.ones(T, T, dtype=torch.bool).tril()
+    query = torch.ones(BH, T, 1, dtype=F64)
+    if lens is not None:
+        valid = torch.arange(T)[None, :] < torch.from_numpy(lens).long()[:, None]  # (B, T)
+        valid = valid.repeat_interleave(BH // B, dim=0)
+        seen &= valid[:, None, :]
+        query = valid[:, :, None].to(F64)
+    scores = (Q @ K.transpose(1, 2) / math.sqrt(dh)).masked_fill(~seen, -math.inf)
+    P = torch.softmax(scores, dim=-1) * query
+    O = P @ V
+    O.backward(c.t("dO"))
+    return {"P": P, "O": O, "dQ": Q.grad, "dK": K.grad, "dV": V.grad}
+
+
 # ---- Comparing and the table ----------------------------------------------
 
 
@@ -569,7 +625,7 @@ def main():
         sys.exit(2)
     layers = len({r.layer for r in rows})
     print(f"dlkit parity: {len(cases)} cases of {layers} layers, the reference of chapters "
-          f"01-04 against PyTorch {torch.__version__} in float64"
+          f"01-06 against PyTorch {torch.__version__} in float64"
           f"{f' ({where})' if where else ''}")
     table(rows)
     for note in NOTES + list(contrast_notes(rows)) + problems:

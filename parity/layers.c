@@ -1,5 +1,6 @@
 /* make parity, the kit's side: every layer of the reference solutions of
- * chapters 01-04 run on random shapes and inputs, its inputs and outputs
+ * chapters 01-04, chapter 05's LSTM and chapter 06's layer norm, GELU and
+ * attention run on random shapes and inputs, its inputs and outputs
  * written out for parity/compare.py to recompute with PyTorch (llm.c's
  * test_gpt2.c, one layer at a time).
  *
@@ -11,6 +12,7 @@
  * of little-endian float32 (or int32) per tensor; parity/README.md has the
  * format. Parameter gradients ACCUMULATE in the kit, as in PyTorch's .grad:
  * each case starts them from random values, written as inputs. */
+#include "attention.h"
 #include "backprop.h"
 #include "blas.h"
 #include "cnn.h"
@@ -597,13 +599,94 @@ static void case_lenet(dk_rng *rng)
     lenet_free(&net);
 }
 
+/* ---- Chapter 05: the LSTM through time --------------------------------- */
+
+static void case_lstm(dk_rng *rng)
+{
+    begin("lstm");
+    const size_t T = draw(rng, 1, 8), B = draw(rng, 1, 4), D = draw(rng, 1, 10);
+    const size_t H = draw(rng, 1, 10), n = cell_layout_of(CELL_LSTM, D, H).n;
+    float *params = normal(rng, n, 0.5f), *X = normal(rng, T * B * D, 1.0f);
+    float *h0 = normal(rng, B * H, 0.5f), *c0 = normal(rng, B * H, 0.5f);
+    float *dhs = normal(rng, T * B * H, 1.0f), *grads = normal(rng, n, 1.0f);
+    float *acts = unset(lstm_acts_size(H, T, B)), *dX = unset(T * B * D);
+    float *dh0 = unset(B * H), *dc0 = unset(B * H);
+    param("D", (double)D), param("H", (double)H);
+    IN("params", params, n), IN("X", X, T, B, D), IN("h0", h0, B, H), IN("c0", c0, B, H);
+    IN("dhs", dhs, T, B, H), IN("grads0", grads, n);
+    lstm_forward(params, D, H, X, T, B, h0, c0, acts);
+    lstm_backward(params, D, H, X, T, B, h0, c0, acts, dhs, dX, dh0, dc0, grads);
+    OUT("hs", lstm_hs(acts, H, T, B), T, B, H), OUT("dX", dX, T, B, D);
+    OUT("dh0", dh0, B, H), OUT("dc0", dc0, B, H), OUT("grads", grads, n);
+}
+
+/* ---- Chapter 06: layer norm, GELU, attention ------------------------------ */
+
+static void case_layernorm(dk_rng *rng)
+{
+    begin("layernorm");
+    const size_t N = draw(rng, 1, 16), D = draw(rng, 2, 64);
+    float *X = normal(rng, N * D, 2.0f), *gamma = normal(rng, D, 1.0f);
+    float *beta = normal(rng, D, 1.0f), *dY = normal(rng, N * D, 1.0f);
+    float *dgamma = normal(rng, D, 1.0f), *dbeta = normal(rng, D, 1.0f);
+    float *Y = unset(N * D), *stats = unset(2 * N), *dX = unset(N * D);
+    for (size_t i = 0; i < N * D; i++)
+        X[i] += (float)(i / D); /* rows of other means */
+    IN("X", X, N, D), IN("gamma", gamma, D), IN("beta", beta, D), IN("dY", dY, N, D);
+    IN("dgamma0", dgamma, D), IN("dbeta0", dbeta, D);
+    layernorm_forward(X, N, D, gamma, beta, Y, stats);
+    layernorm_backward(X, N, D, gamma, stats, dY, dX, dgamma, dbeta);
+    OUT("Y", Y, N, D), OUT("mean", stats, N), OUT("rstd", stats + N, N), OUT("dX", dX, N, D);
+    OUT("dgamma", dgamma, D), OUT("dbeta", dbeta, D);
+}
+
+static void case_gelu(dk_rng *rng)
+{
+    begin("gelu");
+    const size_t n = draw(rng, 1, 300);
+    float *x = normal(rng, n, 3.0f), *dy = normal(rng, n, 1.0f);
+    float *y = unset(n), *dx = unset(n);
+    x[0] = 0.0f;
+    IN("x", x, n), IN("dy", dy, n);
+    gelu_forward(x, n, y);
+    gelu_backward(x, dy, n, dx);
+    OUT("y", y, n), OUT("dx", dx, n);
+}
+
+/* Causal or not, with padding (lens) half the time. */
+static void case_attention(dk_rng *rng)
+{
+    begin("attention");
+    const attn_shape s = {draw(rng, 1, 3), draw(rng, 1, 3), draw(rng, 1, 12), draw(rng, 1, 16),
+                          dk_rng_below(rng, 2)};
+    const size_t BH = s.B * s.H, n = BH * s.T * s.dh;
+    float *Q = normal(rng, n, 1.0f), *K = normal(rng, n, 1.0f), *V = normal(rng, n, 1.0f);
+    float *dO = normal(rng, n, 1.0f), *P = unset(BH * s.T * s.T), *O = unset(n);
+    float *dQ = unset(n), *dK = unset(n), *dV = unset(n);
+    int *lens = NULL;
+    if (dk_rng_below(rng, 2)) {
+        lens = labels(rng, s.B, s.T);
+        for (size_t b = 0; b < s.B; b++)
+            lens[b] += 1; /* 1 <= lens[b] <= T */
+        IN_INT("lens", lens, s.B);
+    }
+    param("causal", s.causal);
+    IN("Q", Q, BH, s.T, s.dh), IN("K", K, BH, s.T, s.dh), IN("V", V, BH, s.T, s.dh);
+    IN("dO", dO, BH, s.T, s.dh);
+    attn_forward(&s, Q, K, V, lens, P, O);
+    attn_backward(&s, Q, K, V, lens, P, dO, dQ, dK, dV);
+    OUT("P", P, BH, s.T, s.T), OUT("O", O, BH, s.T, s.dh);
+    OUT("dQ", dQ, BH, s.T, s.dh), OUT("dK", dK, BH, s.T, s.dh), OUT("dV", dV, BH, s.T, s.dh);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static void (*const CASES_OF[])(dk_rng *) = {
     case_act01,  case_perceptron, case_linear,  case_activations, case_mse,
     case_softmax, case_cross_entropy, case_mlp, case_mlp_sgd,    case_sgd,
     case_momentum, case_adam,     case_schedules, case_dropout,   case_batchnorm,
-    case_conv,   case_col2im,     case_pool,    case_lenet,
+    case_conv,   case_col2im,     case_pool,    case_lenet,     case_lstm,
+    case_layernorm, case_gelu,    case_attention,
 };
 
 static unsigned long count_arg(const char *s, const char *what)
