@@ -53,7 +53,7 @@ int main(int argc, char **argv)
     const gpt_text train = {sh.train, sh.n_train}, val = {sh.val, sh.n_val};
     for (size_t i = 1; i <= rounds; i++) {
         round_end end = {NAN, 0};
-        const gpt_hooks hooks = {on_eval, &end};
+        const gpt_hooks hooks = {NULL, on_eval, &end};
         const double t0 = dk_seconds();
         gpt_train(&r, train, val, i, &hooks, NULL, threads > 1);
         printf("round %zu %.3f %.4f\n", i, dk_seconds() - t0, end.loss);

@@ -3,6 +3,7 @@
 #include "blas.h"
 #include "charlm_recipe.h"
 #include "cnn_recipe.h"
+#include "gpt_recipe.h"
 #include "parallel.h"
 
 #include <criterion/criterion.h>
@@ -104,33 +105,18 @@ typedef struct steps_seen {
     float loss[3], norm[3];
 } steps_seen;
 
-static void on_lstm_step(size_t step, float loss, float grad_norm, void *ctx)
+static void on_step(size_t step, float loss, float grad_norm, void *ctx)
 {
     steps_seen *s = ctx;
     s->loss[step - 1] = loss, s->norm[step - 1] = grad_norm;
 }
 
-/* Three steps of 5 streams (halves of 3 and 2) on random text, with and
- * without halves: the first step's loss and gradient norm (before
- * clipping) agree to round-off, the later ones closely (Adam's first
- * steps move each parameter by about lr whatever the gradient's size, so
- * round-off may flip a near-zero one). A half's gradient left out or not
- * zeroed, or shares not weighted by their streams, fail it. */
-Test(recipes, lstm_halves_take_the_whole_batch_step, .timeout = 30)
+/* The three steps seen whole and in halves agree: the first to
+ * round-off, the later ones closely (Adam's first steps move each
+ * parameter by about lr whatever the gradient's size, so round-off may
+ * flip a near-zero one). */
+static void assert_same_steps(const steps_seen seen[2])
 {
-    static int tokens[4000];
-    dk_rng rng;
-    dk_rng_seed(&rng, 11);
-    for (size_t i = 0; i < sizeof tokens / sizeof *tokens; i++)
-        tokens[i] = (int)dk_rng_below(&rng, 5);
-    cl_recipe r = CL_RECIPE_SHAKESPEARE_SHORT;
-    r.cfg.V = 5, r.steps = 3, r.batch = 5, r.window = 8, r.eval_every = 3;
-    const cl_text train = {tokens, 3000}, val = {tokens + 3000, 1000};
-    steps_seen seen[2];
-    for (int halves = 0; halves < 2; halves++) {
-        const cl_hooks hooks = {on_lstm_step, NULL, &seen[halves]};
-        cr_assert(!isnan(cl_train(&r, &CL_YOURS, train, val, 5, &hooks, NULL, halves)));
-    }
     for (int t = 0; t < 3; t++) {
         const float tol = t ? 1e-3f : 1e-5f;
         cr_assert(fabsf(seen[0].loss[t] - seen[1].loss[t]) <= tol * seen[0].loss[t],
@@ -140,4 +126,50 @@ Test(recipes, lstm_halves_take_the_whole_batch_step, .timeout = 30)
                   "step %d: gradient norm %.7g whole, %.7g in halves", t + 1, seen[0].norm[t],
                   seen[1].norm[t]);
     }
+}
+
+static void random_tokens(int *tokens, size_t n, size_t V)
+{
+    dk_rng rng;
+    dk_rng_seed(&rng, 11);
+    for (size_t i = 0; i < n; i++)
+        tokens[i] = (int)dk_rng_below(&rng, V);
+}
+
+/* Three steps of 5 streams (halves of 3 and 2) on random text, with and
+ * without halves: a half's gradient left out or not zeroed, or shares not
+ * weighted by their streams, fail it. */
+Test(recipes, lstm_halves_take_the_whole_batch_step, .timeout = 30)
+{
+    static int tokens[4000];
+    random_tokens(tokens, 4000, 5);
+    cl_recipe r = CL_RECIPE_SHAKESPEARE_SHORT;
+    r.cfg.V = 5, r.steps = 3, r.batch = 5, r.window = 8, r.eval_every = 3;
+    const cl_text train = {tokens, 3000}, val = {tokens + 3000, 1000};
+    steps_seen seen[2];
+    for (int halves = 0; halves < 2; halves++) {
+        const cl_hooks hooks = {on_step, NULL, &seen[halves]};
+        cr_assert(!isnan(cl_train(&r, &CL_YOURS, train, val, 5, &hooks, NULL, halves)));
+    }
+    assert_same_steps(seen);
+}
+
+/* ---- Chapter 06's GPT ---------------------------------------------------- */
+
+/* The same for three steps of chapter 06's short GPT on 5 windows: a
+ * half's gradient left out or not zeroed, or its logits in the other
+ * half's rows, fail it. */
+Test(recipes, gpt_halves_take_the_whole_batch_step, .timeout = 30)
+{
+    static int tokens[4000];
+    random_tokens(tokens, 4000, 7);
+    gpt_recipe r = GPT_RECIPE_SHORT;
+    r.cfg.V = 7, r.cfg.T = 8, r.steps = 3, r.batch = 5, r.eval_every = 3, r.eval_windows = 4;
+    const gpt_text train = {tokens, 3000}, val = {tokens + 3000, 1000};
+    steps_seen seen[2];
+    for (int halves = 0; halves < 2; halves++) {
+        const gpt_hooks hooks = {on_step, NULL, &seen[halves]};
+        cr_assert(!isnan(gpt_train(&r, train, val, 5, &hooks, NULL, halves)));
+    }
+    assert_same_steps(seen);
 }

@@ -153,8 +153,11 @@ float gpt_train(const gpt_recipe *rc, gpt_text train, gpt_text val, uint64_t see
     for (size_t step = 1; step <= rc->steps; step++) {
         for (size_t b = 0; b < rc->batch; b++)
             window(&r, b, train.tokens, dk_rng_below(&rng, train.n - T - 1));
-        since += batch_loss(&r, true);
-        clip_grad_norm(r.grads, r.n, rc->clip);
+        const float loss = batch_loss(&r, true);
+        const float norm = clip_grad_norm(r.grads, r.n, rc->clip);
+        if (hooks && hooks->on_step)
+            hooks->on_step(step, loss, norm, hooks->ctx);
+        since += loss;
         const float lr = lr_warmup_cosine(rc->lr, rc->min_lr, step - 1, rc->warmup, rc->steps);
         gpt_adamw_step(&rc->cfg, r.params, r.grads, r.m, r.v, step, lr, rc->weight_decay);
         memset(r.grads, 0, r.n * sizeof *r.grads);

@@ -41,9 +41,12 @@ typedef struct gpt_text {
     size_t n;
 } gpt_text;
 
-/* After every eval_every steps and the last: the mean training loss since
- * the last evaluation, the validation loss, the seconds since the start. */
+/* on_step (unless NULL), after every step: its loss and its gradient's
+ * norm before clipping. on_eval, after every eval_every steps and the
+ * last: the mean training loss since the last evaluation, the validation
+ * loss, the seconds since the start. */
 typedef struct gpt_hooks {
+    void (*on_step)(size_t step, float loss, float grad_norm, void *ctx);
     void (*on_eval)(size_t step, float train_loss, float val_loss, double seconds, void *ctx);
     void *ctx;
 } gpt_hooks;

@@ -71,7 +71,7 @@ static void vs_lstm(const char *out, uint64_t seed)
     snprintf(path, sizeof path, "%s/vs-lstm.csv", out);
     curve c = {dk_csvlog_open_or_exit(path, "seconds,gpt_val_loss,lstm_val_loss"), 0, NAN};
     const double gpt_start = dk_seconds();
-    const gpt_hooks gh = {gpt_point, &c};
+    const gpt_hooks gh = {NULL, gpt_point, &c};
     const float gpt_loss = gpt_train(&g, (gpt_text){text.train, text.n_train},
                                      (gpt_text){text.val, text.n_val}, seed, &gh, NULL,
                                      false); /* one core each, like the LSTM */

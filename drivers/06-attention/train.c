@@ -155,7 +155,7 @@ static void shakespeare_gpt(const char *logs, uint64_t seed, bool short_run)
     char path[4096];
     snprintf(path, sizeof path, "%s/shakespeare-gpt.csv", logs);
     dk_csvlog *log = dk_csvlog_open_or_exit(path, "step,train_loss,val_loss,seconds");
-    const gpt_hooks hooks = {gpt_eval, log};
+    const gpt_hooks hooks = {NULL, gpt_eval, log};
     float *params = NULL;
     const float val_loss = gpt_train(&r, train, val, seed, &hooks, &params, dk_cores() > 1);
     dk_csvlog_close_or_exit(log);
