@@ -181,14 +181,15 @@ export DK_BUILD = $(BUILD)
 
 # ---- The kit's own tests ----------------------------------------------------------
 $(BUILD)/obj/tests/%.o: KIT_CFLAGS += -Igrader/core -Igrader
-# test_recipes.c runs chapters 04, 05 and 06's recipes on their reference,
+# test_recipes.c runs chapters 04 to 07's recipes on their reference,
 # the merged objects (which the students' copy has too, compiled).
 $(BUILD)/bin/kit-tests: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/*.c)) \
                         $(filter-out %/worker.o,$(CORE_OBJ)) $(BUILD)/obj/grader/json.o \
                         $(BUILD)/obj/drivers/04-cnn/cnn_recipe.o \
                         $(BUILD)/obj/drivers/05-rnn/charlm_recipe.o \
                         $(BUILD)/obj/drivers/06-attention/gpt_recipe.o \
-                        $(foreach c,06-attention 05-rnn 04-cnn 03-training 02-backprop,$(G)/$(c)/solution.o) \
+                        $(BUILD)/obj/drivers/07-generative/vae_recipe.o \
+                        $(foreach c,07-generative 06-attention 05-rnn 04-cnn 03-training 02-backprop,$(G)/$(c)/solution.o) \
                         $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $^ -o $@ $(KIT_LIBS) $(CRITERION)

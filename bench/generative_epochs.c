@@ -44,7 +44,8 @@ int main(int argc, char **argv)
 {
     if (argc != 3)
         dk_fatal("usage: %s THREADS EPOCHS", argv[0]);
-    dk_blas_init(argv, (int)bench_count(argv[1], "THREADS"));
+    const size_t threads = bench_count(argv[1], "THREADS");
+    dk_blas_init(argv, (int)threads);
     const size_t epochs = bench_count(argv[2], "EPOCHS");
     dk_dataset train, test;
     dk_err err;
@@ -56,7 +57,7 @@ int main(int argc, char **argv)
     v.cfg.D = train.dim, v.epochs = epochs;
     const vae_hooks vh = {on_vae_epoch, NULL};
     last_seconds = 0;
-    vae_train(&v, &train, &test, 1, &vh, NULL);
+    vae_train(&v, &train, &test, 1, &vh, NULL, threads > 1); /* as make train runs it */
     gan_recipe g = GAN_RECIPE;
     g.cfg.D = train.dim, g.epochs = epochs;
     const gan_hooks gh = {on_gan_epoch, NULL};

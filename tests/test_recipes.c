@@ -5,6 +5,7 @@
 #include "cnn_recipe.h"
 #include "gpt_recipe.h"
 #include "parallel.h"
+#include "vae_recipe.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -101,6 +102,7 @@ Test(recipes, cnn_halves_take_the_whole_batch_step, .timeout = 30)
 
 /* ---- Chapter 05's character model --------------------------------------- */
 
+/* Two figures of three steps (or epochs), by name. */
 typedef struct steps_seen {
     float loss[3], norm[3];
 } steps_seen;
@@ -115,15 +117,15 @@ static void on_step(size_t step, float loss, float grad_norm, void *ctx)
  * round-off, the later ones closely (Adam's first steps move each
  * parameter by about lr whatever the gradient's size, so round-off may
  * flip a near-zero one). */
-static void assert_same_steps(const steps_seen seen[2])
+static void assert_same_steps(const steps_seen seen[2], const char *loss, const char *norm)
 {
     for (int t = 0; t < 3; t++) {
         const float tol = t ? 1e-3f : 1e-5f;
         cr_assert(fabsf(seen[0].loss[t] - seen[1].loss[t]) <= tol * seen[0].loss[t],
-                  "step %d: loss %.7g whole, %.7g in halves", t + 1, seen[0].loss[t],
+                  "step %d: %s %.7g whole, %.7g in halves", t + 1, loss, seen[0].loss[t],
                   seen[1].loss[t]);
         cr_assert(fabsf(seen[0].norm[t] - seen[1].norm[t]) <= tol * seen[0].norm[t],
-                  "step %d: gradient norm %.7g whole, %.7g in halves", t + 1, seen[0].norm[t],
+                  "step %d: %s %.7g whole, %.7g in halves", t + 1, norm, seen[0].norm[t],
                   seen[1].norm[t]);
     }
 }
@@ -151,7 +153,7 @@ Test(recipes, lstm_halves_take_the_whole_batch_step, .timeout = 30)
         const cl_hooks hooks = {on_step, NULL, &seen[halves]};
         cr_assert(!isnan(cl_train(&r, &CL_YOURS, train, val, 5, &hooks, NULL, halves)));
     }
-    assert_same_steps(seen);
+    assert_same_steps(seen, "loss", "gradient norm");
 }
 
 /* ---- Chapter 06's GPT ---------------------------------------------------- */
@@ -171,5 +173,39 @@ Test(recipes, gpt_halves_take_the_whole_batch_step, .timeout = 30)
         const gpt_hooks hooks = {on_step, NULL, &seen[halves]};
         cr_assert(!isnan(gpt_train(&r, train, val, 5, &hooks, NULL, halves)));
     }
-    assert_same_steps(seen);
+    assert_same_steps(seen, "loss", "gradient norm");
+}
+
+/* ---- Chapter 07's VAE ---------------------------------------------------- */
+
+static void on_vae_epoch(size_t epoch, float train_nelbo, float test_nelbo, double seconds,
+                         const float *params, void *ctx)
+{
+    (void)test_nelbo, (void)seconds, (void)params;
+    steps_seen *s = ctx;
+    s->loss[epoch - 1] = train_nelbo, s->norm[epoch - 1] = test_nelbo;
+}
+
+/* Three epochs of one batch of 5 random images (halves of 3 and 2), with
+ * and without halves: each epoch's training loss (the first before any
+ * step) and test loss agree. A half's gradient left out or not zeroed, its
+ * terms left out, or its noise taken from the first half's rows, fail it. */
+Test(recipes, vae_halves_take_the_whole_batch_step, .timeout = 30)
+{
+    enum { N = 5, D = 16 };
+    static float pixels[2 * N * D];
+    dk_rng rng;
+    dk_rng_seed(&rng, 13);
+    for (size_t i = 0; i < 2 * N * D; i++)
+        pixels[i] = dk_rng_range(&rng, 0, 1);
+    const dk_dataset train = {.n = N, .dim = D, .x = pixels},
+                     test = {.n = N, .dim = D, .x = pixels + N * D};
+    vae_recipe r = VAE_RECIPE_SHORT;
+    r.cfg = (vae_config){D, 8, 2}, r.epochs = 3, r.batch = N, r.lr = 0.05f, r.subset = 0;
+    steps_seen seen[2];
+    for (int halves = 0; halves < 2; halves++) {
+        const vae_hooks hooks = {on_vae_epoch, &seen[halves]};
+        cr_assert(!isnan(vae_train(&r, &train, &test, 5, &hooks, NULL, halves)));
+    }
+    assert_same_steps(seen, "training -ELBO", "test -ELBO");
 }

@@ -12,6 +12,7 @@
 #include "blas.h"
 #include "csvlog.h"
 #include "error.h"
+#include "parallel.h"
 #include "timer.h"
 #include "vae_recipe.h"
 
@@ -37,7 +38,7 @@ static void latent_size(const char *out, uint64_t seed)
         r.cfg.D = train.dim, r.cfg.Z = SIZES[k], r.epochs = 20;
         const double start = dk_seconds();
         float *params = NULL, terms[2];
-        const float nelbo = vae_train(&r, &train, &test, seed, NULL, &params);
+        const float nelbo = vae_train(&r, &train, &test, seed, NULL, &params, dk_cores() > 1);
         if (!params)
             dk_fatal("out of memory training the VAE");
         vae_evaluate(&r.cfg, params, test.x, test.n, vae_forward, terms);

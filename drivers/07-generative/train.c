@@ -27,6 +27,7 @@
 #include "error.h"
 #include "files.h"
 #include "gan_recipe.h"
+#include "parallel.h"
 #include "pictures.h"
 #include "shortrun.h"
 #include "timer.h"
@@ -122,7 +123,7 @@ static float *vae_run(const char *logs, const char *name, const vae_recipe *r,
            r->cfg.Z, r->epochs, r->batch, r->lr);
     const vae_hooks hooks = {vae_epoch, log};
     float *params = NULL;
-    const float nelbo = vae_train(r, train, test, seed, &hooks, &params);
+    const float nelbo = vae_train(r, train, test, seed, &hooks, &params, dk_cores() > 1);
     dk_csvlog_close_or_exit(log);
     if (!params || isnan(nelbo))
         dk_fatal("out of memory training the VAE");

@@ -12,7 +12,12 @@
  * Conventions are chapter 02's: float arrays, row-major, shapes in the
  * comments; outputs overwritten, parameter gradients accumulated (+=).
  * Images are rows of D = 784 pixels. Your code may call chapters 02 and
- * 03's functions (linear layers, ReLU, tanh, Adam). */
+ * 03's functions (linear layers, ReLU, tanh, Adam).
+ *
+ * Keep no state between calls (no static buffers): a call reads and writes
+ * only its arguments. `make train` runs the two halves of each VAE batch
+ * side by side on two threads, through the same functions at the same
+ * time. */
 #ifndef DLKIT_GENERATIVE_H
 #define DLKIT_GENERATIVE_H
 

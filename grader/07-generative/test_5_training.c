@@ -39,7 +39,7 @@ GRADED_TEST(vae_short_run, 6, 60,
     r.cfg.D = train.dim;
     const uint64_t seed = dk_test_seed();
     float *params = NULL;
-    vae_train(&r, &train, &test, seed, NULL, &params);
+    vae_train(&r, &train, &test, seed, NULL, &params, false); /* one call at a time */
     if (!params)
         dk_test_fail(DK_KIT_ERROR, "out of memory");
     const float nelbo = vae_evaluate(&r.cfg, params, test.x, test.n, ref_vae_forward, NULL);
