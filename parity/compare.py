@@ -463,6 +463,83 @@ def attention(c):
     return {"P": P, "O": O, "dQ": Q.grad, "dK": K.grad, "dV": V.grad}
 
 
+# ---- Chapter 07 ---------------------------------------------------------------
+
+
+@layer("bce_with_logits", loss=R, dlogits=E)
+def bce(c):
+    l = c.t("logits", True)
+    loss = F.binary_cross_entropy_with_logits(l, c.t("x"), reduction="sum")
+    loss.backward()
+    return {"loss": loss, "dlogits": l.grad}
+
+
+@layer("kl_standard_normal", kl=R, dmu=E, dlogvar=E)
+def kl(c):
+    mu, lv = c.t("mu", True), c.t("logvar", True)
+    normal = torch.distributions.Normal
+    kl = torch.distributions.kl_divergence(normal(mu, (lv / 2).exp()),
+                                           normal(torch.zeros_like(mu), 1.0)).sum()
+    kl.backward()
+    return {"kl": kl, "dmu": mu.grad, "dlogvar": lv.grad}
+
+
+@layer("reparameterize", z=E, dmu=E, dlogvar=E)
+def reparameterize(c):
+    mu, lv = c.t("mu", True), c.t("logvar", True)
+    mu.grad, lv.grad = c.t("dmu0"), c.t("dlogvar0")
+    z = mu + (lv / 2).exp() * c.t("eps")
+    z.backward(c.t("dz"))
+    return {"z": z, "dmu": mu.grad, "dlogvar": lv.grad}
+
+
+@layer("leaky_relu", y=E, dx=E)
+def leaky_relu(c):
+    """F.leaky_relu's gradient at 0 is the slope; the kit's contract says 1."""
+    x, dy = c.t("x", True), c.t("dy")
+    y = F.leaky_relu(x, 0.2)
+    y.backward(dy)
+    torch_dx = x.grad
+    return {"y": y, "dx": torch.where(x.detach() == 0, dy, torch_dx),
+            CONTRAST: {"dx": ("the slope at 0 is 1 (the kit's contract)",
+                              "F.leaky_relu's slope 0.2 at 0", torch_dx)}}
+
+
+@layer("gan_losses", d_loss=R, dreal=E, dfake=E, g_loss=R, g_dfake=E)
+def gan_losses(c):
+    """Each batch's binary cross-entropy averaged on its own, then added."""
+    real, fake = c.t("real", True), c.t("fake", True)
+    bce = F.binary_cross_entropy_with_logits
+    d = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+    d.backward()
+    fake_g = c.t("fake", True)
+    g = bce(fake_g, torch.ones_like(fake_g))
+    g.backward()
+    return {"d_loss": d, "dreal": real.grad, "dfake": fake.grad, "g_loss": g,
+            "g_dfake": fake_g.grad}
+
+
+@layer("vae", mu=R, logvar=R, z=R, logits=R, terms=R, grads=R)
+def vae(c):
+    """PyTorch's example VAE (pytorch/examples, vae/main.py) on the kit's
+    parameters and noise: BCE summed, the KL in closed form."""
+    D, H, Z = c.n("D"), c.n("H"), c.n("Z")
+    params = c.t("params", True)
+    W1, b1, Wmu, bmu, Wlv, blv, W3, b3, W4, b4 = param_views(params, [
+        (H, D), (H,), (Z, H), (Z,), (Z, H), (Z,), (H, Z), (H,), (D, H), (D,)])
+    X = c.t("X")
+    h1 = torch.relu(F.linear(X, W1, b1))
+    mu, logvar = F.linear(h1, Wmu, bmu), F.linear(h1, Wlv, blv)
+    z = mu + (logvar / 2).exp() * c.t("eps")
+    logits = F.linear(torch.relu(F.linear(z, W3, b3)), W4, b4)
+    bce = F.binary_cross_entropy_with_logits(logits, X, reduction="sum")
+    kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum()
+    params.grad = c.t("grads0")
+    (bce + kl).backward()
+    return {"mu": mu, "logvar": logvar, "z": z, "logits": logits,
+            "terms": torch.stack([bce, kl]), "grads": params.grad}
+
+
 # ---- Comparing and the table ----------------------------------------------
 
 
@@ -625,7 +702,7 @@ def main():
         sys.exit(2)
     layers = len({r.layer for r in rows})
     print(f"dlkit parity: {len(cases)} cases of {layers} layers, the reference of chapters "
-          f"01-06 against PyTorch {torch.__version__} in float64"
+          f"01-07 against PyTorch {torch.__version__} in float64"
           f"{f' ({where})' if where else ''}")
     table(rows)
     for note in NOTES + list(contrast_notes(rows)) + problems:

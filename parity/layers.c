@@ -17,6 +17,7 @@
 #include "blas.h"
 #include "cnn.h"
 #include "error.h"
+#include "generative.h"
 #include "perceptron.h"
 #include "rng.h"
 #include "training.h"
@@ -679,6 +680,96 @@ static void case_attention(dk_rng *rng)
     OUT("dQ", dQ, BH, s.T, s.dh), OUT("dK", dK, BH, s.T, s.dh), OUT("dV", dV, BH, s.T, s.dh);
 }
 
+/* ---- Chapter 07: the VAE's and the GAN's losses, the VAE ------------------ */
+
+/* Logits with some at +-100 and +-250: finite, says the contract. */
+static void case_bce(dk_rng *rng)
+{
+    begin("bce_with_logits");
+    const size_t n = draw(rng, 1, 300);
+    float *l = normal(rng, n, 4.0f), *x = unset(n), *dl = unset(n);
+    for (size_t i = 0; i < n; i++)
+        x[i] = dk_rng_range(rng, 0, 1);
+    if (n > 4)
+        l[0] = 100.0f, l[1] = -100.0f, l[2] = 250.0f, l[3] = -250.0f;
+    IN("logits", l, n), IN("x", x, n);
+    float loss = bce_with_logits(l, x, n, dl);
+    OUT("loss", &loss, 1), OUT("dlogits", dl, n);
+}
+
+static void case_kl(dk_rng *rng)
+{
+    begin("kl_standard_normal");
+    const size_t n = draw(rng, 1, 100);
+    float *mu = normal(rng, n, 1.0f), *lv = normal(rng, n, 1.0f);
+    float *dmu = unset(n), *dlv = unset(n);
+    IN("mu", mu, n), IN("logvar", lv, n);
+    float kl = kl_standard_normal(mu, lv, n, dmu, dlv);
+    OUT("kl", &kl, 1), OUT("dmu", dmu, n), OUT("dlogvar", dlv, n);
+}
+
+/* The backward accumulates: dmu and dlogvar start random. */
+static void case_reparameterize(dk_rng *rng)
+{
+    begin("reparameterize");
+    const size_t n = draw(rng, 1, 100);
+    float *mu = normal(rng, n, 1.0f), *lv = normal(rng, n, 1.0f), *eps = normal(rng, n, 1.0f);
+    float *dz = normal(rng, n, 1.0f), *dmu = normal(rng, n, 1.0f), *dlv = normal(rng, n, 1.0f);
+    float *z = unset(n);
+    IN("mu", mu, n), IN("logvar", lv, n), IN("eps", eps, n), IN("dz", dz, n);
+    IN("dmu0", dmu, n), IN("dlogvar0", dlv, n);
+    reparameterize(mu, lv, eps, n, z);
+    reparameterize_backward(lv, eps, dz, n, dmu, dlv);
+    OUT("z", z, n), OUT("dmu", dmu, n), OUT("dlogvar", dlv, n);
+}
+
+static void case_leaky_relu(dk_rng *rng)
+{
+    begin("leaky_relu");
+    const size_t n = draw(rng, 1, 300);
+    float *x = normal(rng, n, 2.0f), *dy = normal(rng, n, 1.0f), *y = unset(n), *dx = unset(n);
+    x[0] = 0.0f;
+    IN("x", x, n), IN("dy", dy, n);
+    leaky_relu_forward(x, n, GAN_SLOPE, y);
+    leaky_relu_backward(x, dy, n, GAN_SLOPE, dx);
+    OUT("y", y, n), OUT("dx", dx, n);
+}
+
+/* Batches of different sizes, the logits far apart at times. */
+static void case_gan_losses(dk_rng *rng)
+{
+    begin("gan_losses");
+    const size_t nr = draw(rng, 1, 64), nf = draw(rng, 1, 64);
+    float *real = normal(rng, nr, 3.0f), *fake = normal(rng, nf, 3.0f);
+    float *dr = unset(nr), *df = unset(nf), *dg = unset(nf);
+    IN("real", real, nr), IN("fake", fake, nf);
+    float d = gan_discriminator_loss(real, nr, fake, nf, dr, df);
+    float g = gan_generator_loss(fake, nf, dg);
+    OUT("d_loss", &d, 1), OUT("dreal", dr, nr), OUT("dfake", df, nf);
+    OUT("g_loss", &g, 1), OUT("g_dfake", dg, nf);
+}
+
+/* The whole VAE: both terms, every activation, every gradient (which
+ * start random: they accumulate). */
+static void case_vae(dk_rng *rng)
+{
+    begin("vae");
+    const vae_config c = {draw(rng, 1, 30), draw(rng, 1, 16), draw(rng, 1, 6)};
+    const size_t B = draw(rng, 1, 8), n = vae_layout_of(&c).n;
+    const vae_acts a = vae_acts_of(&c, B);
+    float *params = normal(rng, n, 0.5f), *X = unset(B * c.D), *eps = normal(rng, B * c.Z, 1.0f);
+    float *grads = normal(rng, n, 1.0f), *acts = unset(a.n), *terms = unset(2);
+    for (size_t i = 0; i < B * c.D; i++)
+        X[i] = dk_rng_range(rng, 0, 1);
+    param("D", (double)c.D), param("H", (double)c.H), param("Z", (double)c.Z);
+    IN("params", params, n), IN("X", X, B, c.D), IN("eps", eps, B, c.Z), IN("grads0", grads, n);
+    vae_forward(&c, params, X, B, eps, acts, terms);
+    vae_backward(&c, params, X, B, eps, acts, grads);
+    OUT("mu", acts + a.mu, B, c.Z), OUT("logvar", acts + a.logvar, B, c.Z);
+    OUT("z", acts + a.z, B, c.Z), OUT("logits", acts + a.logits, B, c.D);
+    OUT("terms", terms, 2), OUT("grads", grads, n);
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static void (*const CASES_OF[])(dk_rng *) = {
@@ -686,7 +777,8 @@ static void (*const CASES_OF[])(dk_rng *) = {
     case_softmax, case_cross_entropy, case_mlp, case_mlp_sgd,    case_sgd,
     case_momentum, case_adam,     case_schedules, case_dropout,   case_batchnorm,
     case_conv,   case_col2im,     case_pool,    case_lenet,     case_lstm,
-    case_layernorm, case_gelu,    case_attention,
+    case_layernorm, case_gelu,    case_attention, case_bce,       case_kl,
+    case_reparameterize, case_leaky_relu, case_gan_losses, case_vae,
 };
 
 static unsigned long count_arg(const char *s, const char *what)
