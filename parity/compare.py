@@ -407,6 +407,38 @@ def lenet(c):
     return {"logits": z, "loss": loss, "grads": params.grad}
 
 
+@layer("embedding", out=X, dtable=R)
+def embedding(c):
+    table = c.t("table", True)
+    table.grad = c.t("dtable0")
+    out = F.embedding(torch.from_numpy(c.ins["idx"]).long(), table)
+    out.backward(c.t("dout"))
+    return {"out": out, "dtable": table.grad}
+
+
+@layer("rnn", hs=R, dX=R, dh0=R, grads=R)
+def rnn(c):
+    """nn.RNN (tanh) on the kit's weights; its second bias 0."""
+    D, H = c.n("D"), c.n("H")
+    params = c.t("params", True)
+    Wx, Wh, b = param_views(params, [(H, D), (H, H), (H,)])
+    X, h0 = c.t("X", True), c.t("h0", True)
+    weights = {"weight_ih_l0": Wx, "weight_hh_l0": Wh, "bias_ih_l0": b,
+               "bias_hh_l0": torch.zeros_like(b)}
+    hs, _ = torch.func.functional_call(torch.nn.RNN(D, H).double(), weights, (X, h0[None]))
+    params.grad = c.t("grads0")
+    hs.backward(c.t("dhs"))
+    return {"hs": hs, "dX": X.grad, "dh0": h0.grad, "grads": params.grad}
+
+
+@layer("clip_grad_norm", norm=R, grads=E)
+def clip(c):
+    p = torch.nn.Parameter(torch.zeros_like(c.t("grads0")))
+    p.grad = c.t("grads0").clone()
+    norm = torch.nn.utils.clip_grad_norm_([p], c.p("max_norm"))
+    return {"norm": norm, "grads": p.grad}
+
+
 @layer("lstm", hs=R, dX=R, dh0=R, dc0=R, grads=R)
 def lstm(c):
     """nn.LSTM: its gates are the kit's (i, f, g, o) in the same rows; its two
@@ -461,6 +493,75 @@ def attention(c):
     O = P @ V
     O.backward(c.t("dO"))
     return {"P": P, "O": O, "dQ": Q.grad, "dK": K.grad, "dV": V.grad}
+
+
+def mha_of(x, Wqkv, bqkv, Wo, bo, heads, causal):
+    """nn.MultiheadAttention on the kit's weights: its in_proj is the kit's
+    Wqkv (queries, keys, values in the same rows, heads in the same
+    features); its attn_mask is True where a query may not look."""
+    B, T, D = x.shape
+    weights = {"in_proj_weight": Wqkv, "in_proj_bias": bqkv, "out_proj.weight": Wo,
+               "out_proj.bias": bo}
+    mha = torch.nn.MultiheadAttention(D, heads, batch_first=True, dtype=F64)
+    mask = torch.ones(T, T, dtype=torch.bool).triu(1) if causal else None
+    y, _ = torch.func.functional_call(mha, weights, (x, x, x),
+                                      {"attn_mask": mask, "need_weights": False})
+    return y
+
+
+def block_shapes(D):
+    return [(D,), (D,), (3 * D, D), (3 * D,), (D, D), (D,), (D,), (D,), (4 * D, D), (4 * D,),
+            (D, 4 * D), (D,)]
+
+
+def block_of(x, params, heads):
+    """GPT-2's pre-norm block from F.layer_norm, the attention above,
+    F.linear and F.gelu (tanh form)."""
+    D = x.shape[-1]
+    g1, b1, Wqkv, bqkv, Wo, bo, g2, b2, W1, c1, W2, c2 = param_views(params, block_shapes(D))
+    x1 = x + mha_of(F.layer_norm(x, (D,), g1, b1, eps=1e-5), Wqkv, bqkv, Wo, bo, heads, True)
+    hidden = F.gelu(F.linear(F.layer_norm(x1, (D,), g2, b2, eps=1e-5), W1, c1),
+                    approximate="tanh")
+    return x1 + F.linear(hidden, W2, c2)
+
+
+@layer("mha", Y=R, dX=R, grads=R)
+def mha(c):
+    params, X = c.t("params", True), c.t("X", True)
+    D = X.shape[-1]
+    Wqkv, bqkv, Wo, bo = param_views(params, [(3 * D, D), (3 * D,), (D, D), (D,)])
+    params.grad = c.t("grads0")
+    Y = mha_of(X, Wqkv, bqkv, Wo, bo, c.n("H"), bool(c.p("causal")))
+    Y.backward(c.t("dY"))
+    return {"Y": Y, "dX": X.grad, "grads": params.grad}
+
+
+@layer("block", Y=R, dX=R, grads=R)
+def block(c):
+    params, X = c.t("params", True), c.t("X", True)
+    params.grad = c.t("grads0")
+    Y = block_of(X, params, c.n("H"))
+    Y.backward(c.t("dY"))
+    return {"Y": Y, "dX": X.grad, "grads": params.grad}
+
+
+@layer("gpt", logits=R, grads=R)
+def gpt(c):
+    """Token and position embeddings, the blocks, the final layer norm, a
+    head without bias (not tied to the embeddings)."""
+    V, Tc, D, H, layers = (c.n(k) for k in ("V", "T", "D", "H", "layers"))
+    block_n = sum(math.prod(s) for s in block_shapes(D))
+    params = c.t("params", True)
+    wte, wpe, blocks, g, b, head = param_views(params, [
+        (V, D), (Tc, D), (layers * block_n,), (D,), (D,), (V, D)])
+    X = torch.from_numpy(c.ins["X"]).long()
+    x = F.embedding(X, wte) + wpe[:X.shape[1]]
+    for l in range(layers):
+        x = block_of(x, blocks[l * block_n:(l + 1) * block_n], H)
+    logits = F.linear(F.layer_norm(x, (D,), g, b, eps=1e-5), head)
+    params.grad = c.t("grads0")
+    logits.backward(c.t("dlogits"))
+    return {"logits": logits, "grads": params.grad}
 
 
 # ---- Chapter 07 ---------------------------------------------------------------
@@ -674,6 +775,10 @@ NOTES = [
     "differentiates at x. act (01) heaviside: 1 at 0 (torch.heaviside's values=1).",
     "linear, batchnorm, conv2d, mlp, lenet: parameter gradients accumulate, as .grad does: "
     "both sides start from the same random gradients.",
+    "clip_grad_norm: torch scales by max_norm / (norm + 1e-6), the kit by max_norm / norm "
+    "(its contract): a relative 1e-6 / norm, far inside the tolerance.",
+    "rnn, lstm: nn.RNN and nn.LSTM have two biases; the kit's one goes in the first, the "
+    "second is 0. mha: nn.MultiheadAttention's in_proj is the kit's Wqkv row for row.",
     "lr_warmup_cosine: SequentialLR of LinearLR (base/warmup to base over warmup-1 steps) "
     "and CosineAnnealingLR (T_max total-warmup); lr_cosine: steps 0..total only.",
 ]

@@ -600,7 +600,55 @@ static void case_lenet(dk_rng *rng)
     lenet_free(&net);
 }
 
-/* ---- Chapter 05: the LSTM through time --------------------------------- */
+/* ---- Chapter 05: embeddings, the RNN and the LSTM through time, clipping -- */
+
+/* Tokens drawn from few symbols, so that rows repeat; dtable starts random
+ * (it accumulates). */
+static void case_embedding(dk_rng *rng)
+{
+    begin("embedding");
+    const size_t V = draw(rng, 1, 8), E = draw(rng, 1, 10), n = draw(rng, 1, 20);
+    float *table = normal(rng, V * E, 1.0f), *dout = normal(rng, n * E, 1.0f);
+    float *dtable = normal(rng, V * E, 1.0f), *out = unset(n * E);
+    int *idx = labels(rng, n, V);
+    IN("table", table, V, E), IN_INT("idx", idx, n), IN("dout", dout, n, E);
+    IN("dtable0", dtable, V, E);
+    embedding_forward(table, V, E, idx, n, out);
+    embedding_backward(dout, idx, n, V, E, dtable);
+    OUT("out", out, n, E), OUT("dtable", dtable, V, E);
+}
+
+static void case_rnn(dk_rng *rng)
+{
+    begin("rnn");
+    const size_t T = draw(rng, 1, 8), B = draw(rng, 1, 4), D = draw(rng, 1, 10);
+    const size_t H = draw(rng, 1, 10), n = cell_layout_of(CELL_RNN, D, H).n;
+    float *params = normal(rng, n, 0.5f), *X = normal(rng, T * B * D, 1.0f);
+    float *h0 = normal(rng, B * H, 0.5f), *dhs = normal(rng, T * B * H, 1.0f);
+    float *grads = normal(rng, n, 1.0f), *hs = unset(T * B * H), *dX = unset(T * B * D);
+    float *dh0 = unset(B * H);
+    param("D", (double)D), param("H", (double)H);
+    IN("params", params, n), IN("X", X, T, B, D), IN("h0", h0, B, H), IN("dhs", dhs, T, B, H);
+    IN("grads0", grads, n);
+    rnn_forward(params, D, H, X, T, B, h0, hs);
+    rnn_backward(params, D, H, X, T, B, h0, hs, dhs, dX, dh0, grads);
+    OUT("hs", hs, T, B, H), OUT("dX", dX, T, B, D), OUT("dh0", dh0, B, H);
+    OUT("grads", grads, n);
+}
+
+/* A limit above the norm half the time: clipped or left alone. */
+static void case_clip(dk_rng *rng)
+{
+    begin("clip_grad_norm");
+    const size_t n = draw(rng, 1, 200);
+    float *grads = normal(rng, n, 1.0f);
+    const float max_norm = dk_rng_range(rng, 0.1f, 2.0f) * sqrtf((float)n);
+    param("max_norm", max_norm);
+    IN("grads0", grads, n);
+    float norm = clip_grad_norm(grads, n, max_norm);
+    OUT("norm", &norm, 1), OUT("grads", grads, n);
+}
+
 
 static void case_lstm(dk_rng *rng)
 {
@@ -678,6 +726,81 @@ static void case_attention(dk_rng *rng)
     attn_backward(&s, Q, K, V, lens, P, dO, dQ, dK, dV);
     OUT("P", P, BH, s.T, s.T), OUT("O", O, BH, s.T, s.dh);
     OUT("dQ", dQ, BH, s.T, s.dh), OUT("dK", dK, BH, s.T, s.dh), OUT("dV", dV, BH, s.T, s.dh);
+}
+
+/* D = H * dh features: heads of 1 to 6 features. */
+static size_t features(dk_rng *rng, size_t H)
+{
+    return H * draw(rng, 1, 6);
+}
+
+/* Causal or not; padding is attention's row. */
+static void case_mha(dk_rng *rng)
+{
+    begin("mha");
+    const size_t H = draw(rng, 1, 3);
+    const mha_config c = {features(rng, H), H, dk_rng_below(rng, 2)};
+    const size_t B = draw(rng, 1, 3), T = draw(rng, 1, 8), N = B * T * c.D;
+    const size_t n = mha_layout_of(&c).n;
+    float *params = normal(rng, n, 0.5f), *X = normal(rng, N, 1.0f), *dY = normal(rng, N, 1.0f);
+    float *grads = normal(rng, n, 1.0f), *acts = unset(mha_acts_of(&c, B, T).n);
+    float *Y = unset(N), *dX = unset(N);
+    param("H", (double)H), param("causal", c.causal);
+    IN("params", params, n), IN("X", X, B, T, c.D), IN("dY", dY, B, T, c.D);
+    IN("grads0", grads, n);
+    mha_forward(&c, params, X, B, T, NULL, acts, Y);
+    mha_backward(&c, params, X, B, T, NULL, acts, dY, dX, grads);
+    OUT("Y", Y, B, T, c.D), OUT("dX", dX, B, T, c.D), OUT("grads", grads, n);
+}
+
+/* Layer norms' gamma near 1, as trained ones are. */
+static void case_block(dk_rng *rng)
+{
+    begin("block");
+    const size_t H = draw(rng, 1, 2), D = features(rng, H), B = draw(rng, 1, 2);
+    const size_t T = draw(rng, 1, 6), N = B * T * D;
+    const block_layout l = block_layout_of(D, H);
+    float *params = normal(rng, l.n, 0.3f), *X = normal(rng, N, 1.0f), *dY = normal(rng, N, 1.0f);
+    float *grads = normal(rng, l.n, 1.0f), *acts = unset(block_acts_of(D, H, B, T).n);
+    float *Y = unset(N), *dX = unset(N);
+    for (size_t i = 0; i < D; i++)
+        params[l.ln1_g + i] += 1.0f, params[l.ln2_g + i] += 1.0f;
+    param("H", (double)H);
+    IN("params", params, l.n), IN("X", X, B, T, D), IN("dY", dY, B, T, D);
+    IN("grads0", grads, l.n);
+    block_forward(D, H, params, X, B, T, acts, Y);
+    block_backward(D, H, params, X, B, T, acts, dY, dX, grads);
+    OUT("Y", Y, B, T, D), OUT("dX", dX, B, T, D), OUT("grads", grads, l.n);
+}
+
+/* Sequences shorter than the context at times. */
+static void case_gpt(dk_rng *rng)
+{
+    begin("gpt");
+    const size_t H = draw(rng, 1, 2);
+    const gpt_config c = {draw(rng, 2, 10), draw(rng, 1, 6), features(rng, H), H,
+                          draw(rng, 1, 2)};
+    const size_t B = draw(rng, 1, 2), T = draw(rng, 1, c.T), n = gpt_layout_of(&c).n;
+    const gpt_layout l = gpt_layout_of(&c);
+    float *params = normal(rng, n, 0.3f), *grads = normal(rng, n, 1.0f);
+    float *dlogits = normal(rng, B * T * c.V, 1.0f), *acts = unset(gpt_acts_of(&c, B, T).n);
+    float *logits = unset(B * T * c.V);
+    for (size_t b = 0; b < c.layers; b++) {
+        float *blk = params + l.blocks + b * l.block_n;
+        const block_layout bl = block_layout_of(c.D, c.H);
+        for (size_t i = 0; i < c.D; i++)
+            blk[bl.ln1_g + i] += 1.0f, blk[bl.ln2_g + i] += 1.0f;
+    }
+    for (size_t i = 0; i < c.D; i++)
+        params[l.lnf_g + i] += 1.0f;
+    int *X = labels(rng, B * T, c.V);
+    param("V", (double)c.V), param("T", (double)c.T), param("D", (double)c.D);
+    param("H", (double)H), param("layers", (double)c.layers);
+    IN("params", params, n), IN_INT("X", X, B, T), IN("dlogits", dlogits, B, T, c.V);
+    IN("grads0", grads, n);
+    gpt_forward(&c, params, X, B, T, acts, logits);
+    gpt_backward(&c, params, X, B, T, acts, dlogits, grads);
+    OUT("logits", logits, B, T, c.V), OUT("grads", grads, n);
 }
 
 /* ---- Chapter 07: the VAE's and the GAN's losses, the VAE ------------------ */
@@ -776,8 +899,9 @@ static void (*const CASES_OF[])(dk_rng *) = {
     case_act01,  case_perceptron, case_linear,  case_activations, case_mse,
     case_softmax, case_cross_entropy, case_mlp, case_mlp_sgd,    case_sgd,
     case_momentum, case_adam,     case_schedules, case_dropout,   case_batchnorm,
-    case_conv,   case_col2im,     case_pool,    case_lenet,     case_lstm,
-    case_layernorm, case_gelu,    case_attention, case_bce,       case_kl,
+    case_conv,   case_col2im,     case_pool,    case_lenet,     case_embedding,
+    case_rnn,    case_lstm,       case_clip,    case_layernorm, case_gelu,
+    case_attention, case_mha,     case_block,   case_gpt, case_bce,       case_kl,
     case_reparameterize, case_leaky_relu, case_gan_losses, case_vae,
 };
 
