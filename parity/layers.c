@@ -1,8 +1,7 @@
 /* make parity, the kit's side: every layer of the reference solutions of
- * chapters 01-04, chapter 05's LSTM and chapter 06's layer norm, GELU and
- * attention run on random shapes and inputs, its inputs and outputs
- * written out for parity/compare.py to recompute with PyTorch (llm.c's
- * test_gpt2.c, one layer at a time).
+ * chapters 01-07 (parity/README.md lists them) run on random shapes and
+ * inputs, its inputs and outputs written out for parity/compare.py to
+ * recompute with PyTorch (llm.c's test_gpt2.c, one layer at a time).
  *
  *   layers DIR [SEEDS [FIRST]]
  *
