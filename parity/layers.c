@@ -705,8 +705,10 @@ static void case_gelu(dk_rng *rng)
 static void case_attention(dk_rng *rng)
 {
     begin("attention");
-    const attn_shape s = {draw(rng, 1, 3), draw(rng, 1, 3), draw(rng, 1, 12), draw(rng, 1, 16),
-                          dk_rng_below(rng, 2)};
+    /* one draw a declarator: an initializer list's order is unspecified */
+    const size_t B = draw(rng, 1, 3), H = draw(rng, 1, 3), T = draw(rng, 1, 12);
+    const size_t dh = draw(rng, 1, 16), causal = dk_rng_below(rng, 2);
+    const attn_shape s = {B, H, T, dh, causal};
     const size_t BH = s.B * s.H, n = BH * s.T * s.dh;
     float *Q = normal(rng, n, 1.0f), *K = normal(rng, n, 1.0f), *V = normal(rng, n, 1.0f);
     float *dO = normal(rng, n, 1.0f), *P = unset(BH * s.T * s.T), *O = unset(n);
@@ -737,8 +739,8 @@ static size_t features(dk_rng *rng, size_t H)
 static void case_mha(dk_rng *rng)
 {
     begin("mha");
-    const size_t H = draw(rng, 1, 3);
-    const mha_config c = {features(rng, H), H, dk_rng_below(rng, 2)};
+    const size_t H = draw(rng, 1, 3), D = features(rng, H), causal = dk_rng_below(rng, 2);
+    const mha_config c = {D, H, causal};
     const size_t B = draw(rng, 1, 3), T = draw(rng, 1, 8), N = B * T * c.D;
     const size_t n = mha_layout_of(&c).n;
     float *params = normal(rng, n, 0.5f), *X = normal(rng, N, 1.0f), *dY = normal(rng, N, 1.0f);
@@ -776,9 +778,9 @@ static void case_block(dk_rng *rng)
 static void case_gpt(dk_rng *rng)
 {
     begin("gpt");
-    const size_t H = draw(rng, 1, 2);
-    const gpt_config c = {draw(rng, 2, 10), draw(rng, 1, 6), features(rng, H), H,
-                          draw(rng, 1, 2)};
+    const size_t H = draw(rng, 1, 2), V = draw(rng, 2, 10), Tc = draw(rng, 1, 6);
+    const size_t D = features(rng, H), layers = draw(rng, 1, 2);
+    const gpt_config c = {V, Tc, D, H, layers};
     const size_t B = draw(rng, 1, 2), T = draw(rng, 1, c.T), n = gpt_layout_of(&c).n;
     const gpt_layout l = gpt_layout_of(&c);
     float *params = normal(rng, n, 0.3f), *grads = normal(rng, n, 1.0f);
@@ -876,7 +878,8 @@ static void case_gan_losses(dk_rng *rng)
 static void case_vae(dk_rng *rng)
 {
     begin("vae");
-    const vae_config c = {draw(rng, 1, 30), draw(rng, 1, 16), draw(rng, 1, 6)};
+    const size_t D = draw(rng, 1, 30), H = draw(rng, 1, 16), Z = draw(rng, 1, 6);
+    const vae_config c = {D, H, Z};
     const size_t B = draw(rng, 1, 8), n = vae_layout_of(&c).n;
     const vae_acts a = vae_acts_of(&c, B);
     float *params = normal(rng, n, 0.5f), *X = unset(B * c.D), *eps = normal(rng, B * c.Z, 1.0f);

@@ -201,8 +201,6 @@ float vae_train(const vae_recipe *rc, const dk_dataset *train, const dk_dataset 
         run_close(&r), free(order);
         return NAN;
     }
-    /* each half's products on its own thread, none shared */
-    const int blas_threads = halves ? dk_blas_set_threads(1) : 0;
     dk_rng rng;
     dk_rng_seed(&rng, seed);
     vae_init(&rc->cfg, r.params, &rng);
@@ -210,7 +208,12 @@ float vae_train(const vae_recipe *rc, const dk_dataset *train, const dk_dataset 
     size_t step = 0;
     float test_nelbo = NAN;
     for (size_t epoch = 1; epoch <= rc->epochs; epoch++) {
+        /* each half's products on its own thread, none shared; the test
+         * pass, whole, on them all */
+        const int blas_threads = halves ? dk_blas_set_threads(1) : 0;
         const float train_nelbo = train_epoch(&r, rc, train->x, n, &step, order, &rng);
+        if (halves)
+            dk_blas_set_threads(blas_threads);
         if (!hooks && epoch < rc->epochs)
             continue;
         test_nelbo = vae_evaluate(&rc->cfg, r.params, test->x, test->n, vae_forward, NULL);
@@ -218,8 +221,6 @@ float vae_train(const vae_recipe *rc, const dk_dataset *train, const dk_dataset 
             hooks->on_epoch(epoch, train_nelbo, test_nelbo, dk_seconds() - start, r.params,
                             hooks->ctx);
     }
-    if (halves)
-        dk_blas_set_threads(blas_threads);
     if (params_out && (*params_out = malloc(r.n * sizeof **params_out)))
         memcpy(*params_out, r.params, r.n * sizeof **params_out);
     run_close(&r), free(order);

@@ -20,9 +20,10 @@ static float sigmoid(float x)
 
 /* One exp serves both: with e = exp(-|l|), softplus(l) = max(l, 0) +
  * log(1 + e), and sigmoid(l) = 1 / (1 + e) or e / (1 + e) by l's sign.
- * logf(1 + e) is off by at most 6e-8 where e is that small (log1pf's
- * exact there, at twice the time): nothing a sum of terms near 1 can see.
- * The sum and the cancellation in softplus(l) - l x go in double. */
+ * Where e is tiny, 1 + e rounds and logf(1 + e) is off by about 1e-7
+ * (log1pf is exact there, at twice the time): an absolute error that a
+ * sum over an image cannot see. The sum and the cancellation in
+ * softplus(l) - l x go in double. */
 float bce_with_logits(const float *logits, const float *x, size_t n, float *dlogits)
 {
     double sum = 0;
