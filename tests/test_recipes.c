@@ -102,7 +102,8 @@ Test(recipes, cnn_halves_take_the_whole_batch_step, .timeout = 30)
 
 /* ---- Chapter 05's character model --------------------------------------- */
 
-/* Two figures of three steps (or epochs), by name. */
+/* Two figures of each of three steps (or epochs): a loss and a second
+ * figure (the gradient norm, or the test loss). */
 typedef struct steps_seen {
     float loss[3], norm[3];
 } steps_seen;
